@@ -1,0 +1,1 @@
+"""Kaikubot: a Telegram assistant for the people who run Kaikukortti."""

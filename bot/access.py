@@ -1,0 +1,124 @@
+"""Who may do what, decided in one place before any handler runs.
+
+Every handler is declared with `@handles(...)`: which people may use it and whether it writes.
+The wrapper opens the update's one database session, loads the person and their roles with
+one query, picks the reader's language, and refuses, changing nothing, when the person may not.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from telegram import Update
+
+from bot.context import BotContext
+from bot.i18n import choose_language, translator
+from storage import people
+from storage.models import Person, Role
+
+R = TypeVar("R")
+Callback = Callable[[Update, BotContext], Coroutine[Any, Any, R]]
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """Who may use a handler: strangers too, any person with a role, or some roles only."""
+
+    strangers: bool = False
+    roles: frozenset[Role] | None = None
+
+    def admits(self, person: Person | None) -> bool:
+        """Whether this person (None for a stranger) may use the handler."""
+        if person is None:
+            return self.strangers
+        if self.roles is None:
+            return True
+        return any(assignment.role in self.roles for assignment in person.roles)
+
+
+ANYONE = Audience(strangers=True)
+PEOPLE = Audience()
+
+
+def only(*roles: Role) -> Audience:
+    """An audience of the given roles."""
+    return Audience(roles=frozenset(roles))
+
+
+@dataclass(frozen=True, slots=True)
+class Declaration:
+    """What a handler declared: its audience and whether it writes."""
+
+    name: str
+    audience: Audience
+    writes: bool
+
+
+# Every declared handler, for /help and the authorization matrix test.
+DECLARATIONS: dict[str, Declaration] = {}
+
+
+def current_person(found: Person | None) -> Person | None:
+    """A person counts only while active and holding a role; otherwise they are a stranger."""
+    if found is None or not found.active or not found.roles:
+        return None
+    return found
+
+
+def handles(
+    audience: Audience, *, writes: bool = False
+) -> Callable[[Callback[R]], Callback[R | None]]:
+    """Declare who may use a handler and open its session; refusals change nothing."""
+
+    def decorate(callback: Callback[R]) -> Callback[R | None]:
+        declaration = Declaration(callback.__qualname__, audience, writes)
+        DECLARATIONS[declaration.name] = declaration
+
+        @functools.wraps(callback)
+        async def wrapper(update: Update, context: BotContext) -> R | None:
+            user = update.effective_user
+            database = context.db
+            async with database.write() if writes else database.read() as session:
+                found = await people.by_telegram_id(session, user.id) if user else None
+                person = current_person(found)
+                context.person = person
+                context.session = session
+                context.t = translator(
+                    choose_language(
+                        found.language if found else None,
+                        user.language_code if user else None,
+                        context.settings.default_language,
+                    )
+                )
+                try:
+                    if not audience.admits(person):
+                        await refuse(update, context)
+                        return None
+                    return await callback(update, context)
+                finally:
+                    context.session = None
+
+        wrapper.declaration = declaration  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
+
+
+async def refuse(update: Update, context: BotContext) -> None:
+    """Tell a stranger what the bot is, or a person that this is not part of their role."""
+    t = context.t
+    if context.person is None:
+        text = t.gettext(
+            "Hello! I am Kaikubot, the assistant of the staff who issue Kaikukortti, the culture "
+            "card. I can only help people who have been invited: ask your organisation's "
+            "Kaikukortti contact person or your local coordinator for an invitation link."
+        )
+    else:
+        text = t.gettext("Sorry, that is not part of your role. /help shows what you can do.")
+    if update.callback_query:
+        await update.callback_query.answer(text, show_alert=True)
+    elif update.effective_message:
+        await update.effective_message.reply_text(text)

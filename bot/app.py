@@ -1,0 +1,64 @@
+"""build_application: the one factory that the command line, the sandbox and the tests use."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ApplicationBuilder, ContextTypes
+from telegram.request import BaseRequest, HTTPXRequest
+
+import handlers
+from bot import i18n
+from bot.context import BotContext, KaikuApplication, Services
+from bot.errors import on_error
+from bot.settings import Settings
+from storage.db import Database
+from storage.persistence import DraftPersistence
+
+# Long polling: how long one getUpdates call waits for news (seconds).
+POLL_TIMEOUT = 30
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    database: Database | None = None,
+) -> KaikuApplication:
+    """Build the whole bot: transport, database, persistence, handlers and jobs."""
+    i18n.check_catalogs()
+    database = database or Database.from_url(settings.effective_database_url)
+    builder = (
+        ApplicationBuilder()
+        .application_class(KaikuApplication, {"services": Services(settings, database)})
+        .token(settings.require_token())
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.file_base_url)
+        .context_types(ContextTypes(context=BotContext))
+        .persistence(DraftPersistence(database))
+        # Conversations need one update at a time (see pitfalls).
+        .concurrent_updates(False)
+        .post_shutdown(_close_database)
+    )
+    if request is not None:
+        builder = builder.request(request)
+    else:
+        builder = builder.request(HTTPXRequest(connection_pool_size=8))
+    if get_updates_request is not None or request is not None:
+        builder = builder.get_updates_request(get_updates_request or request)  # type: ignore[arg-type]
+    else:
+        builder = builder.get_updates_request(HTTPXRequest(read_timeout=POLL_TIMEOUT + 10))
+    application = builder.build()
+    assert isinstance(application, KaikuApplication)  # application_class guarantees it
+    handlers.register(application)
+    application.add_error_handler(on_error)
+    return application
+
+
+async def _close_database(application: object) -> None:
+    """Release the database's connections when the bot stops."""
+    if isinstance(application, KaikuApplication):
+        await application.services.database.dispose()
+
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]

@@ -1,0 +1,30 @@
+"""The bot's commands, in menu order, with who may use each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.access import ANYONE, PEOPLE, Audience
+from bot.i18n import N_
+from storage.models import Person
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A slash command as /help and Telegram's command menu show it."""
+
+    name: str
+    description: str  # an msgid, translated for each reader
+    audience: Audience
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("help", N_("What I can do for you"), ANYONE),
+    Command("language", N_("Choose the language: suomi, svenska, English"), PEOPLE),
+    Command("cancel", N_("Stop what we are doing"), PEOPLE),
+)
+
+
+def commands_for(person: Person | None) -> list[Command]:
+    """The commands this person may use (a stranger sees only /help)."""
+    return [command for command in COMMANDS if command.audience.admits(person)]

@@ -1,0 +1,49 @@
+"""The one error handler: log what broke (no token, no typed text), tell the person."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from telegram import Update
+
+from bot.context import BotContext
+
+log = logging.getLogger(__name__)
+
+
+def describe(error: BaseException, secrets: list[str]) -> str:
+    """The traceback with the given secrets (token, what the person typed) blanked out."""
+    text = "".join(traceback.format_exception(error))
+    for secret in sorted(filter(None, secrets), key=len, reverse=True):
+        text = text.replace(secret, "[redacted]")
+    return text
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Log the failure without secrets and tell the person, in their language."""
+    error = context.error
+    if error is None:
+        return
+    secrets = [context.bot.token]
+    message = update.effective_message if isinstance(update, Update) else None
+    if message is not None:
+        secrets += [message.text or "", message.caption or ""]
+    if isinstance(update, Update) and update.callback_query and update.callback_query.data:
+        secrets.append(update.callback_query.data)
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("update %s failed:\n%s", update_id, describe(error, secrets))
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    # Whatever the handler had not committed was rolled back and the conversation kept its
+    # previous step, so the person can simply answer again.
+    text = context.t.gettext(
+        "Sorry, something went wrong on my side. Nothing you answered earlier is lost: please "
+        "try again, or send /cancel to start over."
+    )
+    try:
+        if update.callback_query:
+            await update.callback_query.answer()
+        await context.bot.send_message(update.effective_chat.id, text)
+    except Exception:  # the transport itself may be what failed
+        log.warning("could not tell chat about the failure", exc_info=False)

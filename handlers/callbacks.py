@@ -1,0 +1,27 @@
+"""Callback data has one home: the prefixes, the patterns built from them, one parser."""
+
+from __future__ import annotations
+
+import re
+
+# Payloads are language-independent ("language:sv"), never button labels; ≤ 64 bytes.
+LANGUAGE = "language"
+SEPARATOR = ":"
+
+
+def data(prefix: str, *parts: str | int) -> str:
+    """Build callback data from a prefix and its parts."""
+    payload = SEPARATOR.join([prefix, *(str(part) for part in parts)])
+    if len(payload.encode()) > 64:
+        raise ValueError(f"callback data over 64 bytes: {payload!r}")
+    return payload
+
+
+def pattern(prefix: str) -> re.Pattern[str]:
+    """The pattern that matches every payload of a prefix."""
+    return re.compile(rf"^{re.escape(prefix)}(?:{SEPARATOR}|$)")
+
+
+def parts(payload: str) -> list[str]:
+    """The parts of a payload after its prefix."""
+    return payload.split(SEPARATOR)[1:]

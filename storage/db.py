@@ -1,0 +1,108 @@
+"""The async engine, per-dialect connection setup, and read/write sessions."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.engine.url import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+log = logging.getLogger(__name__)
+
+# A writer waits this long for SQLite's lock before giving up (milliseconds).
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+WRITE_OPTION = "kaikubot_write"
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    """Make SQLite safe for concurrent writers (see pitfalls: legacy transactions lose updates)."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control away from the sqlite3 module so our BEGIN is the only one.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        # A writer takes the lock up front: a deferred transaction that upgrades from read to
+        # write fails at once in WAL mode instead of waiting for busy_timeout.
+        if connection.get_execution_options().get(WRITE_OPTION):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+def create_engine(url: str) -> AsyncEngine:
+    """Create the engine for a SQLite or PostgreSQL URL, with its dialect's setup."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, hide_parameters=True)
+        _configure_sqlite(engine)
+        return engine
+    # asyncpg takes the schema as a server setting, not as a URL parameter.
+    search_path = parsed.query.get("search_path")
+    connect_args: dict[str, Any] = {}
+    if isinstance(search_path, str):
+        parsed = parsed.difference_update_query(["search_path"])
+        connect_args["server_settings"] = {"search_path": search_path}
+    return create_async_engine(
+        parsed, hide_parameters=True, pool_pre_ping=True, connect_args=connect_args
+    )
+
+
+def is_sqlite(engine: AsyncEngine) -> bool:
+    """Whether the engine talks to SQLite."""
+    return engine.dialect.name == "sqlite"
+
+
+class Database:
+    """The engine and the two kinds of session the bot uses: read-only and writing."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._read = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+        self._write = async_sessionmaker(
+            engine.execution_options(**{WRITE_OPTION: True}),
+            expire_on_commit=False,
+            autoflush=False,
+        )
+
+    @classmethod
+    def from_url(cls, url: str) -> Database:
+        """Open a database by URL."""
+        return cls(create_engine(url))
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A session for reading; whatever it changed is rolled back."""
+        async with self._read() as session:
+            yield session
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """A session that holds the write lock from its first statement; the caller commits."""
+        async with self._write() as session:
+            yield session
+
+    async def dispose(self) -> None:
+        """Close every pooled connection."""
+        await self.engine.dispose()

@@ -1,0 +1,81 @@
+"""Drafts: the stored step and answers of each unfinished conversation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Draft, utcnow
+
+
+async def get(
+    session: AsyncSession, conversation: str, chat_id: int, user_id: int, *, lock: bool = False
+) -> Draft | None:
+    """The draft of one conversation with one person, if it is under way.
+
+    With `lock`, the row stays locked until the transaction ends (PostgreSQL; SQLite's write
+    transaction already holds the whole database).
+    """
+    statement = select(Draft).where(
+        Draft.conversation == conversation, Draft.chat_id == chat_id, Draft.user_id == user_id
+    )
+    if lock:
+        statement = statement.with_for_update()
+    return await session.scalar(statement)
+
+
+async def save(
+    session: AsyncSession,
+    conversation: str,
+    chat_id: int,
+    user_id: int,
+    *,
+    step: str,
+    answers: dict[str, Any],
+) -> None:
+    """Store the conversation's next step and its answers, in one statement (an upsert)."""
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    now = utcnow()
+    statement = insert(Draft).values(
+        conversation=conversation,
+        chat_id=chat_id,
+        user_id=user_id,
+        step=step,
+        answers=answers,
+        updated_at=now,
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[Draft.conversation, Draft.chat_id, Draft.user_id],
+        set_={"step": step, "answers": answers, "updated_at": now},
+    )
+    await session.execute(statement)
+
+
+async def discard(session: AsyncSession, conversation: str, chat_id: int, user_id: int) -> None:
+    """Forget a conversation's draft (it ended, was cancelled or confirmed)."""
+    await session.execute(
+        delete(Draft).where(
+            Draft.conversation == conversation, Draft.chat_id == chat_id, Draft.user_id == user_id
+        )
+    )
+
+
+async def steps(session: AsyncSession, conversation: str) -> dict[tuple[int, int], str]:
+    """Every unfinished conversation of a kind: (chat id, user id) → step."""
+    rows = await session.execute(
+        select(Draft.chat_id, Draft.user_id, Draft.step).where(Draft.conversation == conversation)
+    )
+    return {(chat_id, user_id): step for chat_id, user_id, step in rows}
+
+
+async def discard_older_than(session: AsyncSession, moment: datetime) -> list[Draft]:
+    """Delete drafts untouched since `moment` and return them."""
+    stale = list(await session.scalars(select(Draft).where(Draft.updated_at < moment)))
+    for draft in stale:
+        await session.delete(draft)
+    return stale

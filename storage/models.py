@@ -1,0 +1,245 @@
+"""The tables: the Kaikukortti network, the people in it, their roles, drafts and the audit log."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+# Stable constraint names, so that migrations can refer to them on every backend.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """The current moment in UTC (the only zone the database holds)."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A moment stored in UTC and read back as an aware datetime on every backend."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous: pass an aware one")
+        utc = value.astimezone(UTC)
+        # SQLite drops offsets silently, so it gets the naive UTC moment.
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON,
+        list[str]: JSON,
+    }
+
+
+class Role(enum.StrEnum):
+    """What a person does in the Kaikukortti network."""
+
+    ISSUER = "issuer"
+    CONTACT = "contact"
+    COORDINATOR = "coordinator"
+
+
+class Locality(Base):
+    """A municipality or wellbeing services county that runs Kaikukortti."""
+
+    __tablename__ = "locality"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    # Normalised example card numbers; a number is accepted when it has the shape of one.
+    card_number_examples: Mapped[list[str]] = mapped_column(default=list)
+    validity_months: Mapped[int] = mapped_column(Integer, default=12)
+    pilot_end_date: Mapped[date | None] = mapped_column(Date)
+    # Postal codes of the network municipalities: "00100" or a range "00100-00990".
+    postal_codes: Mapped[list[str]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisations: Mapped[list[Organisation]] = relationship(back_populates="locality")
+
+    __table_args__ = (CheckConstraint("validity_months BETWEEN 1 AND 60", name="validity"),)
+
+
+class Organisation(Base):
+    """An organisation in the network whose units issue cards."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    locality_id: Mapped[int] = mapped_column(ForeignKey("locality.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(100), default="")
+    committed_on: Mapped[date | None] = mapped_column(Date)
+    guideline_url: Mapped[str | None] = mapped_column(String(500))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    locality: Mapped[Locality] = relationship(back_populates="organisations")
+    units: Mapped[list[Unit]] = relationship(back_populates="organisation")
+
+    __table_args__ = (UniqueConstraint("locality_id", "name"),)
+
+
+class Unit(Base):
+    """A unit of an organisation; issuers belong to units."""
+
+    __tablename__ = "unit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="units")
+
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+
+class Person(Base):
+    """Someone who uses the bot: staff, a contact person or a coordinator (never a client)."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    # None until the person picks one; then it wins over Telegram's language_code.
+    language: Mapped[str | None] = mapped_column(String(8))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    roles: Mapped[list[RoleAssignment]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class RoleAssignment(Base):
+    """One role of one person, scoped to a unit, an organisation or a locality."""
+
+    __tablename__ = "role_assignment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    )
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    locality_id: Mapped[int | None] = mapped_column(ForeignKey("locality.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="roles")
+
+    __table_args__ = (
+        # Each role has exactly the scope it needs: issuer → unit, contact → organisation,
+        # coordinator → locality.
+        CheckConstraint(
+            "(role = 'issuer' AND unit_id IS NOT NULL AND organisation_id IS NULL"
+            " AND locality_id IS NULL)"
+            " OR (role = 'contact' AND organisation_id IS NOT NULL AND unit_id IS NULL"
+            " AND locality_id IS NULL)"
+            " OR (role = 'coordinator' AND locality_id IS NOT NULL AND unit_id IS NULL"
+            " AND organisation_id IS NULL)",
+            name="scope",
+        ),
+        UniqueConstraint(
+            "person_id",
+            "role",
+            "unit_id",
+            "organisation_id",
+            "locality_id",
+            name="uq_role_assignment_scope",
+        ),
+    )
+
+
+class Draft(Base):
+    """The stored state of one unfinished conversation: its step and the answers so far.
+
+    The one source of truth for a conversation: each step updates it before the bot replies,
+    and a restarted bot restores the conversation's state from it.
+    """
+
+    __tablename__ = "draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation: Mapped[str] = mapped_column(String(50))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    step: Mapped[str] = mapped_column(String(50))
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (UniqueConstraint("conversation", "chat_id", "user_id"),)
+
+
+class AuditEvent(Base):
+    """A change a person made: who, when, what, and the fields before and after."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    # None for changes made from the command line by whoever runs the server.
+    actor_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    action: Mapped[str] = mapped_column(String(50))
+    entity: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[int | None] = mapped_column(BigInteger)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_id"),)
+
+
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "Draft",
+    "Locality",
+    "Organisation",
+    "Person",
+    "Role",
+    "RoleAssignment",
+    "Unit",
+    "utcnow",
+]
