@@ -7,6 +7,7 @@ import traceback
 
 from telegram import Update
 
+from bot.access import translator_for
 from bot.context import BotContext
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,8 @@ async def on_error(update: object, context: BotContext) -> None:
         return
     # Whatever the handler had not committed was rolled back and the conversation kept its
     # previous step, so the person can simply answer again.
-    text = context.t.gettext(
+    t = translator_for(update, context.settings.default_language)
+    text = t.gettext(
         "Sorry, something went wrong on my side. Nothing you answered earlier is lost: please "
         "try again, or send /cancel to start over."
     )

@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 
 from babel import Locale, negotiate_locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_decimal
 from babel.support import Translations
 
@@ -90,9 +90,13 @@ class Translator:
         """A date as the reader writes it."""
         return format_date(value, format=form, locale=self.locale)
 
-    def datetime(self, value: datetime, form: str = "medium") -> str:
+    def moment(self, value: datetime, form: str = "medium") -> str:
         """A moment as the reader writes it (convert to the bot's time zone first)."""
         return format_datetime(value, format=form, locale=self.locale)
+
+    def time(self, value: datetime, form: str = "short") -> str:
+        """A time of day as the reader writes it (convert to the bot's time zone first)."""
+        return format_time(value, format=form, locale=self.locale)
 
     def number(self, value: int | float | Decimal) -> str:
         """A number as the reader writes it (fi and sv group with a no-break space)."""

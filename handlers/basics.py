@@ -6,7 +6,8 @@ from babel import Locale
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.access import ANYONE, PEOPLE, handles, refuse
+from bot.access import handles, refuse
+from bot.audience import ANYONE, PEOPLE
 from bot.commands import commands_for
 from bot.context import BotContext
 from bot.i18n import Translator, translator
@@ -79,7 +80,7 @@ async def choose_language(update: Update, context: BotContext) -> None:
     person = context.person
     if query is None or query.data is None or person is None:
         return
-    (code,) = callbacks.parts(query.data)[:1] or [""]
+    (code,) = callbacks.parts(callbacks.LANGUAGE, query.data)[:1] or [""]
     if code not in SUPPORTED_LANGUAGES:
         await query.answer()
         return

@@ -6,6 +6,9 @@ import re
 
 # Payloads are language-independent ("language:sv"), never button labels; ≤ 64 bytes.
 LANGUAGE = "language"
+INVITE_ROLE = "invite:role"
+INVITE_ORG = "invite:org"
+INVITE_UNIT = "invite:unit"
 SEPARATOR = ":"
 
 
@@ -22,6 +25,7 @@ def pattern(prefix: str) -> re.Pattern[str]:
     return re.compile(rf"^{re.escape(prefix)}(?:{SEPARATOR}|$)")
 
 
-def parts(payload: str) -> list[str]:
-    """The parts of a payload after its prefix."""
-    return payload.split(SEPARATOR)[1:]
+def parts(prefix: str, payload: str) -> list[str]:
+    """The parts of a payload after its prefix (prefixes may contain the separator)."""
+    rest = payload.removeprefix(prefix).removeprefix(SEPARATOR)
+    return rest.split(SEPARATOR) if rest else []

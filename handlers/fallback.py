@@ -5,7 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from bot.access import ANYONE, handles, refuse
+from bot.access import handles, refuse
+from bot.audience import ANYONE
 from bot.context import BotContext
 
 

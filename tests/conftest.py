@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from bot.app import build_application, start_up
+from bot.context import KaikuApplication
 from bot.i18n import LOCALES_DIR
+from bot.sandbox.telegram_model import TelegramModel
 from bot.settings import Settings
 from storage.db import Database
 from tests.support import databases
+from tests.support.fake_transport import FakeTelegramRequest
+from tests.support.network import Network, build_network
+from tests.support.simulator import TelegramSimulator
 
 # Which database backends ran in this session, for the summary at the end.
 BACKENDS_USED: dict[str, str] = {}
@@ -43,10 +49,10 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 @pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One migrated SQLite file per test session."""
     directory = tmp_path_factory.mktemp("template")
-    yield asyncio.run(databases.migrated_sqlite_template(directory))
+    return asyncio.run(databases.migrated_sqlite_template(directory))
 
 
 @pytest.fixture
@@ -104,3 +110,38 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg, arg-type]
+
+
+@pytest.fixture
+def telegram() -> TelegramModel:
+    """The in-memory Telegram the application talks to."""
+    return TelegramModel()
+
+
+@pytest.fixture
+def settings(sqlite_url: str) -> Settings:
+    """Settings for an application on a fresh SQLite database."""
+    return make_settings(sqlite_url)
+
+
+@pytest.fixture
+async def app(settings: Settings, telegram: TelegramModel) -> AsyncIterator[KaikuApplication]:
+    """The real application (handlers, persistence, jobs) on the fake transport."""
+    application = build_application(settings, request=FakeTelegramRequest(telegram))
+    await application.initialize()
+    await start_up(application)  # PTB runs post_init only under run_polling
+    yield application
+    await application.shutdown()
+    await application.services.database.dispose()
+
+
+@pytest.fixture
+def sim(app: KaikuApplication, telegram: TelegramModel) -> TelegramSimulator:
+    """People who talk to the application."""
+    return TelegramSimulator(telegram, app)
+
+
+@pytest.fixture
+async def espoo(app: KaikuApplication) -> Network:
+    """The test network in the application's database."""
+    return await build_network(app.services.database)

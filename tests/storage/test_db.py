@@ -45,7 +45,8 @@ async def test_moments_come_back_as_the_same_instant_in_utc(database: Database) 
     async with database.read() as session:
         stored = await session.scalar(select(Draft.updated_at))
     assert stored == helsinki_evening
-    assert stored is not None and stored.tzinfo is not None
+    assert stored is not None
+    assert stored.tzinfo is not None
     assert stored.astimezone(UTC).hour == 20
 
 

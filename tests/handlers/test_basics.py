@@ -1,0 +1,141 @@
+"""/start, /help, /language, /cancel and the catch-all, as people see them."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.context import KaikuApplication
+from storage import people
+from storage.models import Role
+from tests.support.network import Network, add_person
+from tests.support.simulator import TelegramSimulator
+
+
+async def test_a_stranger_gets_a_polite_explanation_and_nothing_else(
+    sim: TelegramSimulator, app: KaikuApplication
+) -> None:
+    stranger = await sim.user("Sanna", language_code="en")
+
+    for text in ("/start", "/help", "/me", "/language", "hello?", "/issue"):
+        await stranger.send(text)
+        assert "invitation" in stranger.last_reply().text
+        assert stranger.buttons() == []
+
+    async with app.services.database.read() as session:
+        assert await people.by_telegram_id(session, stranger.id) is None
+
+
+async def test_help_speaks_finnish_by_default_for_a_finnish_telegram(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network
+) -> None:
+    issuer = await sim.user("Ilona", language_code="fi")
+    await add_person(
+        app.services.database, issuer.id, "Ilona", (Role.ISSUER, espoo.units["family"])
+    )
+
+    await issuer.send("/help")
+
+    assert issuer.last_reply().text.startswith("Näin voin auttaa sinua:")
+
+
+async def test_telegram_language_is_used_until_a_person_chooses(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network
+) -> None:
+    issuer = await sim.user("Iris", language_code="sv-FI")
+    await add_person(app.services.database, issuer.id, "Iris", (Role.ISSUER, espoo.units["family"]))
+
+    await issuer.send("/help")
+    assert issuer.last_reply().text.startswith("Så här kan jag hjälpa dig:")
+
+    await issuer.send("/language")
+    assert issuer.buttons() == ["suomi", "svenska", "English"]
+    await issuer.click("English")
+    assert issuer.last_reply().text == "From now on I will use English."
+
+    await issuer.send("/help")
+    assert issuer.last_reply().text.startswith("Here is what I can do for you:")
+
+
+async def test_an_unknown_telegram_language_falls_back_to_the_default(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network
+) -> None:
+    issuer = await sim.user("Ingrid", language_code="de")
+    await add_person(
+        app.services.database, issuer.id, "Ingrid", (Role.ISSUER, espoo.units["family"])
+    )
+
+    await issuer.send("/help")
+
+    assert issuer.last_reply().text.startswith("Näin voin auttaa sinua:")
+
+
+async def test_the_stored_language_wins_over_telegram(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network
+) -> None:
+    issuer = await sim.user("Ida", language_code="en")
+    await add_person(
+        app.services.database, issuer.id, "Ida", (Role.ISSUER, espoo.units["family"]), language="sv"
+    )
+
+    await issuer.send("/help")
+
+    assert issuer.last_reply().text.startswith("Så här kan jag hjälpa dig:")
+
+
+async def test_several_people_at_once_each_get_their_own_answer(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network
+) -> None:
+    languages = ["fi", "sv", "en"] * 4
+    users = [await sim.user(f"Person {i}", language_code=code) for i, code in enumerate(languages)]
+    for user in users:
+        await add_person(
+            app.services.database, user.id, user.first_name, (Role.ISSUER, espoo.units["youth"])
+        )
+
+    await asyncio.gather(*(user.send("/start") for user in users))
+
+    for user, code in zip(users, languages, strict=True):
+        greeting = {"fi": "Hei", "sv": "Hej", "en": "Hello"}[code]
+        assert user.last_reply().text.startswith(f"{greeting}, {user.first_name}!")
+        assert len(user.replies_since_last_action()) == 1
+
+
+async def test_cancel_with_nothing_under_way_says_so(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network
+) -> None:
+    issuer = await sim.user("Iiris", language_code="en")
+    await add_person(
+        app.services.database, issuer.id, "Iiris", (Role.ISSUER, espoo.units["family"])
+    )
+
+    await issuer.send("/cancel")
+
+    assert issuer.last_reply().text == "There is nothing to cancel."
+
+
+async def test_text_nobody_expects_gets_a_pointer_to_help_not_silence(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network
+) -> None:
+    issuer = await sim.user("Inka", language_code="en")
+    await add_person(app.services.database, issuer.id, "Inka", (Role.ISSUER, espoo.units["family"]))
+
+    await issuer.send("what is this?")
+
+    assert issuer.last_reply().text == "I did not understand that. /help shows what I can do."
+
+
+async def test_a_deactivated_person_is_a_stranger_again(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network
+) -> None:
+    former = await sim.user("Fanny", language_code="en")
+    await add_person(
+        app.services.database,
+        former.id,
+        "Fanny",
+        (Role.ISSUER, espoo.units["family"]),
+        active=False,
+    )
+
+    await former.send("/help")
+
+    assert "invitation" in former.last_reply().text
