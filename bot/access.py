@@ -9,43 +9,20 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Coroutine
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from telegram import Update
 
+from bot.audience import Audience
 from bot.context import BotContext
-from bot.i18n import choose_language, translator
+from bot.i18n import Translator, choose_language, translator
 from storage import people
-from storage.models import Person, Role
+from storage.models import Person
 
 R = TypeVar("R")
 Callback = Callable[[Update, BotContext], Coroutine[Any, Any, R]]
-
-
-@dataclass(frozen=True, slots=True)
-class Audience:
-    """Who may use a handler: strangers too, any person with a role, or some roles only."""
-
-    strangers: bool = False
-    roles: frozenset[Role] | None = None
-
-    def admits(self, person: Person | None) -> bool:
-        """Whether this person (None for a stranger) may use the handler."""
-        if person is None:
-            return self.strangers
-        if self.roles is None:
-            return True
-        return any(assignment.role in self.roles for assignment in person.roles)
-
-
-ANYONE = Audience(strangers=True)
-PEOPLE = Audience()
-
-
-def only(*roles: Role) -> Audience:
-    """An audience of the given roles."""
-    return Audience(roles=frozenset(roles))
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +36,24 @@ class Declaration:
 
 # Every declared handler, for /help and the authorization matrix test.
 DECLARATIONS: dict[str, Declaration] = {}
+
+# The reader's translator for the update being handled. PTB's error handler gets a fresh
+# context but runs in the same task, so it finds the language here (keyed by update id, so a
+# value left by an earlier update is never used).
+_UPDATE_TRANSLATOR: ContextVar[tuple[int, Translator] | None] = ContextVar(
+    "update_translator", default=None
+)
+
+
+def translator_for(update: object, default_language: str) -> Translator:
+    """The translator chosen for this update, else Telegram's language, else the default."""
+    if not isinstance(update, Update):
+        return translator(default_language)
+    remembered = _UPDATE_TRANSLATOR.get()
+    if remembered is not None and remembered[0] == update.update_id:
+        return remembered[1]
+    user = update.effective_user
+    return translator(choose_language(None, user.language_code if user else None, default_language))
 
 
 def current_person(found: Person | None) -> Person | None:
@@ -84,6 +79,8 @@ def handles(
             async with database.write() if writes else database.read() as session:
                 found = await people.by_telegram_id(session, user.id) if user else None
                 person = current_person(found)
+                if writes and found is not None and user is not None:
+                    people.remember_telegram_language(found, user.language_code)
                 context.person = person
                 context.session = session
                 context.t = translator(
@@ -93,6 +90,7 @@ def handles(
                         context.settings.default_language,
                     )
                 )
+                _UPDATE_TRANSLATOR.set((update.update_id, context.t))
                 try:
                     if not audience.admits(person):
                         await refuse(update, context)

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from telegram import Update
-from telegram.ext import ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest, HTTPXRequest
 
 import handlers
-from bot import i18n
+from bot import i18n, jobs, menu
 from bot.context import BotContext, KaikuApplication, Services
 from bot.errors import on_error
+from bot.outbox import OutboxCourier
 from bot.settings import Settings
+from storage import deployment
 from storage.db import Database
 from storage.persistence import DraftPersistence
+
+log = logging.getLogger(__name__)
 
 # Long polling: how long one getUpdates call waits for news (seconds).
 POLL_TIMEOUT = 30
@@ -28,9 +35,11 @@ def build_application(
     """Build the whole bot: transport, database, persistence, handlers and jobs."""
     i18n.check_catalogs()
     database = database or Database.from_url(settings.effective_database_url)
+    courier = OutboxCourier(database, settings.default_language)
+    services = Services(settings, database, courier)
     builder = (
         ApplicationBuilder()
-        .application_class(KaikuApplication, {"services": Services(settings, database)})
+        .application_class(KaikuApplication, {"services": services})
         .token(settings.require_token())
         .base_url(settings.api_base_url)
         .base_file_url(settings.file_base_url)
@@ -38,6 +47,7 @@ def build_application(
         .persistence(DraftPersistence(database))
         # Conversations need one update at a time (see pitfalls).
         .concurrent_updates(False)
+        .post_init(start_up)
         .post_shutdown(_close_database)
     )
     if request is not None:
@@ -52,10 +62,26 @@ def build_application(
     assert isinstance(application, KaikuApplication)  # application_class guarantees it
     handlers.register(application)
     application.add_error_handler(on_error)
+    jobs.schedule(application)
     return application
 
 
-async def _close_database(application: object) -> None:
+async def start_up(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Learn the bot's username for invitation links and set the strangers' menu.
+
+    PTB calls this under run_polling; tests and the sandbox call it themselves.
+    """
+    if not isinstance(application, KaikuApplication):
+        return
+    services = application.services
+    async with services.database.write() as session:
+        await deployment.put(session, deployment.BOT_USERNAME, application.bot.username)
+        await session.commit()
+    await menu.set_default_menu(application.bot, services.settings.default_language)
+    log.info("started as @%s", application.bot.username)
+
+
+async def _close_database(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Release the database's connections when the bot stops."""
     if isinstance(application, KaikuApplication):
         await application.services.database.dispose()

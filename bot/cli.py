@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
-from bot import logs
+from bot import admin, logs
 from bot.settings import Settings, SettingsError, load_settings
 from storage import migrate
-from storage.db import create_engine
+from storage.db import Database, create_engine
 
 EXIT_CONFIG = 2
+
+AdminCommand = Callable[[Database, argparse.Namespace], Awaitable[list[str]]]
 
 
 class CommandError(Exception):
@@ -24,12 +26,89 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="kaikubot", description="The Kaikukortti assistant bot.")
     commands = root.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="start the bot (needs KAIKUBOT_TOKEN)")
+
     db = commands.add_parser("db", help="manage the database")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="apply every migration")
     revision = db_commands.add_parser("revision", help="write a migration from the models")
     revision.add_argument("-m", "--message", required=True)
+
+    init = commands.add_parser("init", help="create the database and a locality")
+    init.add_argument("--locality", required=True, metavar="NAME")
+    admin.add_locality_options(init)
+    init.set_defaults(admin=admin.init)
+
+    locality = commands.add_parser("locality", help="a locality's rules")
+    locality_commands = locality.add_subparsers(dest="locality_command", required=True)
+    locality_set = locality_commands.add_parser("set", help="change a locality's rules")
+    _locality_option(locality_set)
+    admin.add_locality_options(locality_set)
+    locality_set.set_defaults(admin=admin.configure_locality)
+
+    org = commands.add_parser("org", help="organisations")
+    org_commands = org.add_subparsers(dest="org_command", required=True)
+    org_add = org_commands.add_parser("add", help="add an organisation")
+    org_add.add_argument("name", metavar="NAME")
+    org_add.add_argument("--kind", help="e.g. social services, NGO")
+    _locality_option(org_add)
+    org_add.set_defaults(admin=admin.add_organisation)
+
+    unit = commands.add_parser("unit", help="units")
+    unit_commands = unit.add_subparsers(dest="unit_command", required=True)
+    unit_add = unit_commands.add_parser("add", help="add a unit to an organisation")
+    unit_add.add_argument("path", metavar="ORGANISATION/UNIT")
+    _locality_option(unit_add)
+    unit_add.set_defaults(admin=admin.add_unit)
+
+    invite = commands.add_parser(
+        "invite", help="create (or `list`, `revoke ID`) one-time invitations"
+    )
+    invite.add_argument("action", nargs="?", choices=["list", "revoke"])
+    invite.add_argument("id", nargs="?", type=int, metavar="ID")
+    invite.add_argument("--role", choices=["issuer", "contact", "coordinator"])
+    invite.add_argument("--unit", metavar="ORGANISATION/UNIT")
+    invite.add_argument("--org", metavar="ORGANISATION")
+    _locality_option(invite)
+
+    person = commands.add_parser("person", help="people")
+    person_commands = person.add_subparsers(dest="person_command", required=True)
+    person_list = person_commands.add_parser("list", help="everyone with a role")
+    _locality_option(person_list)
+    person_list.set_defaults(admin=admin.list_people)
+    person_deactivate = person_commands.add_parser("deactivate", help="end someone's access")
+    person_deactivate.add_argument("id", type=int, metavar="ID")
+    _locality_option(person_deactivate)
+    person_deactivate.set_defaults(admin=admin.deactivate_person)
     return root
+
+
+def _locality_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--locality", metavar="NAME", help="the locality (may be left out when there is one)"
+    )
+
+
+def _invite_command(arguments: argparse.Namespace) -> AdminCommand:
+    if arguments.action == "list":
+        return admin.list_invitations
+    if arguments.action == "revoke":
+        if arguments.id is None:
+            raise CommandError("give the invitation's number: kaikubot invite revoke ID")
+        return admin.revoke_invitation
+    if arguments.role is None:
+        raise CommandError("give the role: kaikubot invite --role issuer|contact|coordinator")
+    return admin.invite
+
+
+async def _administer(
+    settings: Settings, command: AdminCommand, arguments: argparse.Namespace
+) -> list[str]:
+    database = Database.from_url(settings.effective_database_url)
+    try:
+        await migrate.upgrade(database.engine)
+        return await command(database, arguments)
+    finally:
+        await database.dispose()
 
 
 async def _upgrade(settings: Settings) -> None:
@@ -77,14 +156,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         if arguments.command == "run":
             run(settings)
-        elif arguments.command == "db" and arguments.db_command == "upgrade":
-            logs.configure(settings.log_level, [])
+            return 0
+        logs.configure("WARNING", [])
+        if arguments.command == "db" and arguments.db_command == "upgrade":
             asyncio.run(_upgrade(settings))
-            print("database is up to date")
+            print("The database is up to date.")
         elif arguments.command == "db" and arguments.db_command == "revision":
-            logs.configure(settings.log_level, [])
             asyncio.run(_revision(settings, arguments.message))
-    except (SettingsError, CommandError) as error:
+        else:
+            command = (
+                _invite_command(arguments) if arguments.command == "invite" else arguments.admin
+            )
+            for line in asyncio.run(_administer(settings, command, arguments)):
+                print(line)
+    except (SettingsError, CommandError, admin.AdminError) as error:
         print(f"kaikubot: {error}", file=sys.stderr)
         return EXIT_CONFIG
     return 0

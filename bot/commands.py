@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.access import ANYONE, PEOPLE, Audience
+from bot.audience import ANYONE, PEOPLE, Audience, only
 from bot.i18n import N_
-from storage.models import Person
+from storage.models import Person, Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +20,8 @@ class Command:
 
 COMMANDS: tuple[Command, ...] = (
     Command("help", N_("What I can do for you"), ANYONE),
+    Command("invite", N_("Invite someone into a role"), only(Role.COORDINATOR)),
+    Command("me", N_("Your roles and what I store about you"), PEOPLE),
     Command("language", N_("Choose the language: suomi, svenska, English"), PEOPLE),
     Command("cancel", N_("Stop what we are doing"), PEOPLE),
 )

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.i18n import Translator, translator
+from bot.outbox import OutboxCourier
 from bot.settings import Settings
 from storage.db import Database
 from storage.models import Person
@@ -22,6 +23,7 @@ class Services:
 
     settings: Settings
     database: Database
+    courier: OutboxCourier
 
 
 class KaikuApplication(Application[ExtBot[None], "BotContext", AnyDict, AnyDict, AnyDict, Any]):

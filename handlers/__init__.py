@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import BaseHandler
-
-from bot.context import BotContext, KaikuApplication
-from handlers import basics, fallback
-
-Handlers = list[BaseHandler[Update, BotContext, object]]
+from bot.context import KaikuApplication
+from handlers import basics, fallback, invitations, me
 
 
 def register(application: KaikuApplication) -> None:
     """Add every handler; within a group the first that matches an update wins."""
     # Conversations come first, so that their own /cancel and answers win over the basics.
+    # /start with a code must come before the plain /start greeting.
+    application.add_handlers(invitations.build())
     application.add_handlers(basics.build())
+    application.add_handlers(me.build())
     # Last: anything else a person writes gets a pointer to /help instead of silence.
     application.add_handlers(fallback.build())

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
@@ -145,8 +146,12 @@ class Person(Base):
     display_name: Mapped[str] = mapped_column(String(200), default="")
     # None until the person picks one; then it wins over Telegram's language_code.
     language: Mapped[str | None] = mapped_column(String(8))
+    # Telegram's language_code as last seen, for messages the bot sends on its own initiative.
+    telegram_language: Mapped[str | None] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when Telegram says the person blocked the bot; cleared when they write again.
+    blocked_bot_at: Mapped[datetime | None]
 
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="person", cascade="all, delete-orphan", lazy="selectin"
@@ -231,15 +236,84 @@ class AuditEvent(Base):
     __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_id"),)
 
 
-__all__ = [
-    "AuditEvent",
-    "Base",
-    "Draft",
-    "Locality",
-    "Organisation",
-    "Person",
-    "Role",
-    "RoleAssignment",
-    "Unit",
-    "utcnow",
-]
+class Invitation(Base):
+    """A one-time invitation into a role; only a hash of its code is kept."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    )
+    # Every invitation belongs to a locality; issuer and contact invitations also name
+    # their unit or organisation.
+    locality_id: Mapped[int] = mapped_column(ForeignKey("locality.id"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    revoked_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_invitation_locality", "locality_id", "created_at"),)
+
+
+class FailedRedemption(Base):
+    """A wrong invitation code someone sent; too many in an hour lock them out for a while."""
+
+    __tablename__ = "failed_redemption"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_id: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_failed_redemption_telegram_id", "telegram_id", "at"),)
+
+
+class OutboxStatus(enum.StrEnum):
+    """Where a message the bot sends on its own initiative stands."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    BLOCKED = "blocked"  # the person blocked the bot: never retried
+    FAILED = "failed"  # gave up after too many attempts
+
+
+class OutboxMessage(Base):
+    """A message the bot sends on its own initiative, stored until Telegram accepts it."""
+
+    __tablename__ = "outbox_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    # "message" sends `text`; "commands" refreshes the person's command menu.
+    kind: Mapped[str] = mapped_column(String(20), default="message")
+    text: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[OutboxStatus] = mapped_column(
+        Enum(
+            OutboxStatus,
+            native_enum=False,
+            length=10,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        default=OutboxStatus.PENDING,
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (Index("ix_outbox_message_due", "status", "next_attempt_at"),)
+
+
+class Setting(Base):
+    """A value the deployment learns at run time, such as the bot's username."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(String(500))

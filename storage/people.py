@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from storage import audit
-from storage.models import Person, Role, RoleAssignment
+from storage.models import Organisation, Person, Role, RoleAssignment, Unit, utcnow
 
 
 async def by_telegram_id(session: AsyncSession, telegram_id: int) -> Person | None:
@@ -86,3 +86,97 @@ def set_language(session: AsyncSession, person: Person, language: str) -> None:
         before={"language": before},
         after={"language": language},
     )
+
+
+def holds(
+    person: Person,
+    role: Role,
+    *,
+    unit_id: int | None = None,
+    organisation_id: int | None = None,
+    locality_id: int | None = None,
+) -> bool:
+    """Whether the person already has this role in this scope."""
+    return any(
+        (a.role, a.unit_id, a.organisation_id, a.locality_id)
+        == (role, unit_id, organisation_id, locality_id)
+        for a in person.roles
+    )
+
+
+def set_active(
+    session: AsyncSession, person: Person, *, active: bool, actor: Person | None
+) -> None:
+    """End a person's access at once, or give it back."""
+    before = person.active
+    person.active = active
+    audit.record(
+        session,
+        actor=actor,
+        action="activate" if active else "deactivate",
+        entity="person",
+        entity_id=person.id,
+        before={"active": before},
+        after={"active": active},
+    )
+
+
+def remember_telegram_language(person: Person, code: str | None) -> None:
+    """Keep Telegram's language for messages sent when the person is not writing."""
+    if code and person.telegram_language != code[:16]:
+        person.telegram_language = code[:16]
+
+
+def mark_blocked(person: Person, blocked: bool) -> None:
+    """Remember whether the person has blocked the bot (Telegram answered 403)."""
+    person.blocked_bot_at = utcnow() if blocked else None
+
+
+async def by_id(session: AsyncSession, person_id: int) -> Person | None:
+    """A person and their roles by our own id."""
+    result = await session.execute(
+        select(Person).options(joinedload(Person.roles)).where(Person.id == person_id)
+    )
+    return result.unique().scalar_one_or_none()
+
+
+def _in_locality(locality_id: int) -> ColumnElement[bool]:
+    """Role assignments anywhere within a locality: its units, organisations or itself."""
+    units = (
+        select(Unit.id)
+        .join(Organisation, Unit.organisation_id == Organisation.id)
+        .where(Organisation.locality_id == locality_id)
+    )
+    organisations = select(Organisation.id).where(Organisation.locality_id == locality_id)
+    return or_(
+        RoleAssignment.locality_id == locality_id,
+        RoleAssignment.organisation_id.in_(organisations),
+        RoleAssignment.unit_id.in_(units),
+    )
+
+
+async def of_locality(session: AsyncSession, locality_id: int) -> list[Person]:
+    """Everyone with a role within a locality, by name."""
+    ids = select(RoleAssignment.person_id).where(_in_locality(locality_id))
+    result = await session.execute(
+        select(Person)
+        .options(joinedload(Person.roles))
+        .where(Person.id.in_(ids))
+        .order_by(Person.display_name, Person.id)
+    )
+    return list(result.unique().scalars())
+
+
+def locality_ids(person: Person) -> set[int]:
+    """The localities a person coordinates."""
+    return {a.locality_id for a in person.roles if a.role is Role.COORDINATOR and a.locality_id}
+
+
+def unit_ids(person: Person) -> set[int]:
+    """The units a person issues cards for."""
+    return {a.unit_id for a in person.roles if a.role is Role.ISSUER and a.unit_id}
+
+
+def organisation_ids(person: Person) -> set[int]:
+    """The organisations a person is the contact person of."""
+    return {a.organisation_id for a in person.roles if a.role is Role.CONTACT and a.organisation_id}

@@ -1,0 +1,287 @@
+"""Invitations in chat: /start <code> redeems one; coordinators create them with /invite."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot.access import handles
+from bot.audience import ANYONE, only
+from bot.context import BotContext
+from bot.i18n import Translator, choose_language, translator
+from bot.jobs import kick_outbox
+from handlers import callbacks
+from handlers.basics import help_text
+from handlers.wording import role_name, role_with_scope
+from storage import deployment, invitations, outbox, people, scopes
+from storage.invitations import RedemptionError, RedemptionRefused
+from storage.models import Person, Role
+from storage.scopes import RoleDescription
+
+PRIVATE = filters.ChatType.PRIVATE
+COORDINATORS = only(Role.COORDINATOR)
+
+
+def invitation_link(username: str | None, code: str) -> str:
+    """The t.me deep link when the bot's username is known, else an empty string."""
+    return f"https://t.me/{username}?start={code}" if username else ""
+
+
+def refusal_text(
+    t: Translator, reason: RedemptionRefused, until: datetime | None, zone: tzinfo
+) -> str:
+    """Why a code was refused, in the reader's language."""
+    if reason is RedemptionRefused.EXPIRED:
+        return t.gettext("This invitation has expired. Ask the person who sent it for a new one.")
+    if reason is RedemptionRefused.USED:
+        return t.gettext(
+            "This invitation has already been used. Each invitation works only once: ask for "
+            "a new one."
+        )
+    if reason is RedemptionRefused.REVOKED:
+        return t.gettext("This invitation has been withdrawn. Ask for a new one if you need it.")
+    if reason is RedemptionRefused.ALREADY_HELD:
+        return t.gettext("You already have this role. /help shows what you can do.")
+    if reason is RedemptionRefused.LOCKED_OUT:
+        return t.gettext(
+            "Too many wrong invitation codes. For your safety I will not accept codes from you "
+            "for a while: please try again after {time}."
+        ).format(time=t.time(until.astimezone(zone)) if until else "")
+    return t.gettext(
+        "I do not recognise this invitation code. Check that you copied the whole link, or ask "
+        "for a new invitation."
+    )
+
+
+@handles(ANYONE, writes=True)
+async def redeem_invitation(update: Update, context: BotContext) -> None:
+    """Bring the sender into the role their invitation code gives."""
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None or not context.args:
+        return
+    session = context.session
+    display_name = " ".join(filter(None, [user.first_name, user.last_name])) or str(user.id)
+    try:
+        redeemed = await invitations.redeem(
+            session,
+            context.args[0],
+            telegram_id=user.id,
+            display_name=display_name,
+            telegram_language=user.language_code,
+        )
+    except RedemptionError as refused:
+        until = await invitations.locked_out_until(session, user.id)
+        # A wrong code is counted even though nothing else changes.
+        await session.commit()
+        await message.reply_text(
+            refusal_text(context.t, refused.reason, until, context.settings.zone)
+        )
+        return
+    person, invitation = redeemed.person, redeemed.invitation
+    granted = await scopes.describe_invitation(session, invitation)
+    if invitation.created_by_id is not None:
+        inviter = await people.by_id(session, invitation.created_by_id)
+        if inviter is not None and inviter.active:
+            notify_inviter(context, inviter, person, granted)
+    outbox.enqueue(session, user.id, "", kind=outbox.COMMANDS)
+    await session.commit()
+    kick_outbox(context)
+
+    context.person = person
+    context.t = translator(
+        choose_language(person.language, user.language_code, context.settings.default_language)
+    )
+    welcome = context.t.gettext("Welcome, {name}! You are now {role}.").format(
+        name=person.display_name, role=role_with_scope(context.t, granted)
+    )
+    await message.reply_text(f"{welcome}\n\n{help_text(context)}")
+
+
+def notify_inviter(
+    context: BotContext, inviter: Person, newcomer: Person, granted: RoleDescription
+) -> None:
+    """Queue a notice to the inviter, in their language, that their invitation was used."""
+    t = translator(
+        choose_language(
+            inviter.language, inviter.telegram_language, context.settings.default_language
+        )
+    )
+    text = t.gettext("{name} accepted your invitation and is now {role}.").format(
+        name=newcomer.display_name, role=role_with_scope(t, granted)
+    )
+    outbox.enqueue(context.session, inviter.telegram_id, text)
+
+
+def role_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    """Buttons for the role to invite someone into."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    role_name(t, role), callback_data=callbacks.data(callbacks.INVITE_ROLE, role)
+                )
+            ]
+            for role in (Role.ISSUER, Role.CONTACT, Role.COORDINATOR)
+        ]
+    )
+
+
+@handles(COORDINATORS)
+async def ask_invitation_role(update: Update, context: BotContext) -> None:
+    """Ask which role the invited person will have."""
+    if update.effective_message:
+        await update.effective_message.reply_text(
+            context.t.gettext("Whom do you want to invite? Choose their role."),
+            reply_markup=role_keyboard(context.t),
+        )
+
+
+@handles(COORDINATORS, writes=True)
+async def choose_invitation_role(update: Update, context: BotContext) -> None:
+    """For a coordinator, create the link; otherwise ask for the organisation."""
+    query = update.callback_query
+    locality_id = scopes.coordinated_locality(context.person)
+    if query is None or query.data is None or locality_id is None:
+        return
+    role = Role(callbacks.parts(callbacks.INVITE_ROLE, query.data)[0])
+    if role is Role.COORDINATOR:
+        await create_and_show(update, context, role, locality_id=locality_id)
+        return
+    organisations = await scopes.organisations_of(context.session, locality_id)
+    await query.answer()
+    if not organisations:
+        await query.edit_message_text(
+            context.t.gettext(
+                "There are no organisations in your network yet. Add one first with the "
+                "command line: kaikubot org add NAME"
+            )
+        )
+        return
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    organisation.name,
+                    callback_data=callbacks.data(callbacks.INVITE_ORG, role, organisation.id),
+                )
+            ]
+            for organisation in organisations
+        ]
+    )
+    await query.edit_message_text(context.t.gettext("Which organisation?"), reply_markup=keyboard)
+
+
+@handles(COORDINATORS, writes=True)
+async def choose_invitation_organisation(update: Update, context: BotContext) -> None:
+    """For a contact person, create the link; for an issuer, ask for the unit."""
+    query = update.callback_query
+    locality_id = scopes.coordinated_locality(context.person)
+    if query is None or query.data is None or locality_id is None:
+        return
+    role_value, organisation_value = callbacks.parts(callbacks.INVITE_ORG, query.data)[:2]
+    role = Role(role_value)
+    organisation = await scopes.organisation_in_locality(
+        context.session, int(organisation_value), locality_id
+    )
+    if organisation is None:
+        await query.answer(context.t.gettext("This button has expired."), show_alert=True)
+        return
+    if role is Role.CONTACT:
+        await create_and_show(
+            update, context, role, locality_id=locality_id, organisation_id=organisation.id
+        )
+        return
+    units = await scopes.units_of(context.session, organisation.id)
+    await query.answer()
+    if not units:
+        await query.edit_message_text(
+            context.t.gettext("{organisation} has no units yet. Add one first.").format(
+                organisation=organisation.name
+            )
+        )
+        return
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    unit.name, callback_data=callbacks.data(callbacks.INVITE_UNIT, unit.id)
+                )
+            ]
+            for unit in units
+        ]
+    )
+    await query.edit_message_text(context.t.gettext("Which unit?"), reply_markup=keyboard)
+
+
+@handles(COORDINATORS, writes=True)
+async def choose_invitation_unit(update: Update, context: BotContext) -> None:
+    """Create an issuer invitation for the chosen unit."""
+    query = update.callback_query
+    locality_id = scopes.coordinated_locality(context.person)
+    if query is None or query.data is None or locality_id is None:
+        return
+    unit = await scopes.unit_in_locality(
+        context.session, int(callbacks.parts(callbacks.INVITE_UNIT, query.data)[0]), locality_id
+    )
+    if unit is None:
+        await query.answer(context.t.gettext("This button has expired."), show_alert=True)
+        return
+    await create_and_show(update, context, Role.ISSUER, locality_id=locality_id, unit_id=unit.id)
+
+
+async def create_and_show(
+    update: Update,
+    context: BotContext,
+    role: Role,
+    *,
+    locality_id: int,
+    organisation_id: int | None = None,
+    unit_id: int | None = None,
+) -> None:
+    """Create the invitation, commit, and show the link to forward."""
+    query, t, session = update.callback_query, context.t, context.session
+    invitation, code = await invitations.create(
+        session,
+        role=role,
+        locality_id=locality_id,
+        organisation_id=organisation_id,
+        unit_id=unit_id,
+        created_by=context.person,
+    )
+    username = await deployment.get(session, deployment.BOT_USERNAME)
+    described = await scopes.describe_invitation(session, invitation)
+    await session.commit()
+    expires = invitation.expires_at.astimezone(context.settings.zone).date()
+    lines = [
+        t.gettext(
+            "Here is an invitation to become {role}. Forward this message to the person: the "
+            "link works once and expires on {date}."
+        ).format(role=role_with_scope(t, described), date=t.date(expires)),
+        "",
+    ]
+    link = invitation_link(username, code)
+    if link:
+        lines.append(link)
+    lines.append(t.gettext("Or send me: {command}").format(command=f"/start {code}"))
+    if query:
+        await query.answer()
+        await query.edit_message_text("\n".join(lines))
+
+
+def build() -> list[BaseHandler[Update, BotContext, object]]:
+    """Redeeming and creating invitations."""
+    return [
+        CommandHandler("start", redeem_invitation, filters=PRIVATE, has_args=True),
+        CommandHandler("invite", ask_invitation_role, filters=PRIVATE),
+        CallbackQueryHandler(
+            choose_invitation_role, pattern=callbacks.pattern(callbacks.INVITE_ROLE)
+        ),
+        CallbackQueryHandler(
+            choose_invitation_organisation, pattern=callbacks.pattern(callbacks.INVITE_ORG)
+        ),
+        CallbackQueryHandler(
+            choose_invitation_unit, pattern=callbacks.pattern(callbacks.INVITE_UNIT)
+        ),
+    ]

@@ -1,0 +1,233 @@
+"""Invitations: one-time codes that bring a person into a role."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import audit, people
+from storage.models import FailedRedemption, Invitation, Person, Role, utcnow
+
+# 16 random bytes: 128 bits, 22 URL-safe characters (Telegram's start parameter allows 64).
+CODE_BYTES = 16
+DEFAULT_LIFETIME = timedelta(days=7)
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(hours=1)
+
+
+class RedemptionRefused(enum.StrEnum):
+    """Why a code did not bring anyone into a role."""
+
+    UNKNOWN = "unknown"
+    EXPIRED = "expired"
+    USED = "used"
+    REVOKED = "revoked"
+    LOCKED_OUT = "locked_out"
+    ALREADY_HELD = "already_held"
+
+
+class RedemptionError(Exception):
+    """A code was refused; `reason` says why."""
+
+    def __init__(self, reason: RedemptionRefused) -> None:
+        super().__init__(reason.value)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class Redeemed:
+    """What a redeemed invitation gave, and to whom."""
+
+    person: Person
+    invitation: Invitation
+    new_person: bool
+
+
+def hash_code(code: str) -> str:
+    """The stored form of a code: its SHA-256 (codes are random, so no salt is needed)."""
+    return hashlib.sha256(code.strip().encode()).hexdigest()
+
+
+async def create(
+    session: AsyncSession,
+    *,
+    role: Role,
+    locality_id: int,
+    organisation_id: int | None = None,
+    unit_id: int | None = None,
+    created_by: Person | None = None,
+    lifetime: timedelta = DEFAULT_LIFETIME,
+) -> tuple[Invitation, str]:
+    """Create an invitation; returns it and its code, which is shown once and never stored."""
+    code = secrets.token_urlsafe(CODE_BYTES)
+    invitation = Invitation(
+        code_hash=hash_code(code),
+        role=role,
+        locality_id=locality_id,
+        organisation_id=organisation_id,
+        unit_id=unit_id,
+        created_by_id=created_by.id if created_by else None,
+        expires_at=utcnow() + lifetime,
+    )
+    session.add(invitation)
+    await session.flush()
+    audit.record(
+        session,
+        actor=created_by,
+        action="invite",
+        entity="invitation",
+        entity_id=invitation.id,
+        after={
+            "role": role.value,
+            "locality_id": locality_id,
+            "organisation_id": organisation_id,
+            "unit_id": unit_id,
+            "expires_at": invitation.expires_at.isoformat(),
+        },
+    )
+    return invitation, code
+
+
+async def locked_out_until(session: AsyncSession, telegram_id: int) -> datetime | None:
+    """When a person who sent too many wrong codes may try again, if they are locked out."""
+    since = utcnow() - FAILURE_WINDOW
+    recent = list(
+        await session.scalars(
+            select(FailedRedemption.at)
+            .where(FailedRedemption.telegram_id == telegram_id, FailedRedemption.at > since)
+            .order_by(FailedRedemption.at.desc())
+            .limit(MAX_FAILURES)
+        )
+    )
+    if len(recent) < MAX_FAILURES:
+        return None
+    return recent[0] + FAILURE_WINDOW
+
+
+async def redeem(
+    session: AsyncSession,
+    code: str,
+    *,
+    telegram_id: int,
+    display_name: str,
+    telegram_language: str | None = None,
+) -> Redeemed:
+    """Bring the sender into the invitation's role, or raise RedemptionError (and count it)."""
+    if await locked_out_until(session, telegram_id) is not None:
+        raise RedemptionError(RedemptionRefused.LOCKED_OUT)
+    invitation = await session.scalar(
+        select(Invitation).where(Invitation.code_hash == hash_code(code)).with_for_update()
+    )
+    reason = _refusal(invitation)
+    if reason is not None or invitation is None:
+        if reason in (RedemptionRefused.UNKNOWN, None):
+            session.add(FailedRedemption(telegram_id=telegram_id))
+        raise RedemptionError(reason or RedemptionRefused.UNKNOWN)
+    person = await people.by_telegram_id(session, telegram_id)
+    new_person = person is None
+    if person is None:
+        person = await people.add(session, telegram_id=telegram_id, display_name=display_name)
+    people.remember_telegram_language(person, telegram_language)
+    scope = _scope_of(invitation)
+    already = people.holds(person, invitation.role, **scope)
+    if already and person.active:
+        raise RedemptionError(RedemptionRefused.ALREADY_HELD)
+    if not person.active:
+        people.set_active(session, person, active=True, actor=person)
+    if not already:
+        people.grant(session, person, invitation.role, actor=person, **scope)
+    invitation.used_at = utcnow()
+    invitation.used_by_id = person.id
+    audit.record(
+        session,
+        actor=person,
+        action="redeem",
+        entity="invitation",
+        entity_id=invitation.id,
+        after={"used_by_id": person.id},
+    )
+    return Redeemed(person=person, invitation=invitation, new_person=new_person)
+
+
+def _refusal(invitation: Invitation | None) -> RedemptionRefused | None:
+    if invitation is None:
+        return RedemptionRefused.UNKNOWN
+    if invitation.revoked_at is not None:
+        return RedemptionRefused.REVOKED
+    if invitation.used_at is not None:
+        return RedemptionRefused.USED
+    if invitation.expires_at <= utcnow():
+        return RedemptionRefused.EXPIRED
+    return None
+
+
+def _scope_of(invitation: Invitation) -> dict[str, int | None]:
+    """The role's scope: issuer → unit, contact → organisation, coordinator → locality."""
+    if invitation.role is Role.ISSUER:
+        return {"unit_id": invitation.unit_id}
+    if invitation.role is Role.CONTACT:
+        return {"organisation_id": invitation.organisation_id}
+    return {"locality_id": invitation.locality_id}
+
+
+async def revoke(
+    session: AsyncSession, invitation_id: int, *, locality_id: int, actor: Person | None = None
+) -> Invitation | None:
+    """Revoke an unused invitation of a locality; None if there is no such invitation."""
+    invitation = await session.scalar(
+        select(Invitation).where(
+            Invitation.id == invitation_id, Invitation.locality_id == locality_id
+        )
+    )
+    if invitation is None or invitation.used_at is not None or invitation.revoked_at is not None:
+        return None
+    invitation.revoked_at = utcnow()
+    audit.record(
+        session,
+        actor=actor,
+        action="revoke",
+        entity="invitation",
+        entity_id=invitation.id,
+        before={"revoked_at": None},
+        after={"revoked_at": invitation.revoked_at.isoformat()},
+    )
+    return invitation
+
+
+async def of_locality(session: AsyncSession, locality_id: int) -> list[Invitation]:
+    """A locality's invitations, newest first."""
+    return list(
+        await session.scalars(
+            select(Invitation)
+            .where(Invitation.locality_id == locality_id)
+            .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+        )
+    )
+
+
+async def failures(session: AsyncSession, telegram_id: int) -> int:
+    """How many wrong codes a person sent within the failure window."""
+    since = utcnow() - FAILURE_WINDOW
+    count = await session.scalar(
+        select(func.count())
+        .select_from(FailedRedemption)
+        .where(FailedRedemption.telegram_id == telegram_id, FailedRedemption.at > since)
+    )
+    return int(count or 0)
+
+
+def state(invitation: Invitation) -> str:
+    """An invitation's state in one word: open, used, revoked or expired."""
+    if invitation.used_at is not None:
+        return "used"
+    if invitation.revoked_at is not None:
+        return "revoked"
+    if invitation.expires_at <= utcnow():
+        return "expired"
+    return "open"

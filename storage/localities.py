@@ -1,0 +1,88 @@
+"""A locality's own settings: card-number format, network postal codes, pilot, validity."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import audit
+from storage.models import Locality, Organisation, Person, Unit
+
+FIELDS = ("card_number_examples", "postal_codes", "pilot_end_date", "validity_months")
+
+
+def _snapshot(locality: Locality) -> dict[str, Any]:
+    return {
+        "card_number_examples": list(locality.card_number_examples),
+        "postal_codes": list(locality.postal_codes),
+        "pilot_end_date": locality.pilot_end_date.isoformat() if locality.pilot_end_date else None,
+        "validity_months": locality.validity_months,
+    }
+
+
+def configure(
+    session: AsyncSession,
+    locality: Locality,
+    *,
+    actor: Person | None,
+    card_number_examples: list[str] | None = None,
+    postal_codes: list[str] | None = None,
+    pilot_end_date: date | None = None,
+    clear_pilot_end: bool = False,
+    validity_months: int | None = None,
+) -> None:
+    """Change the given settings of a locality (already validated and normalised)."""
+    before = _snapshot(locality)
+    if card_number_examples is not None:
+        locality.card_number_examples = card_number_examples
+    if postal_codes is not None:
+        locality.postal_codes = postal_codes
+    if pilot_end_date is not None or clear_pilot_end:
+        locality.pilot_end_date = pilot_end_date
+    if validity_months is not None:
+        locality.validity_months = validity_months
+    after = _snapshot(locality)
+    if after != before:
+        audit.record(
+            session,
+            actor=actor,
+            action="configure",
+            entity="locality",
+            entity_id=locality.id,
+            before={k: v for k, v in before.items() if after[k] != v},
+            after={k: v for k, v in after.items() if before[k] != v},
+        )
+
+
+async def all_localities(session: AsyncSession) -> list[Locality]:
+    """Every locality by name."""
+    return list(await session.scalars(select(Locality).order_by(Locality.name)))
+
+
+async def organisation_by_name(
+    session: AsyncSession, locality_id: int, name: str
+) -> Organisation | None:
+    """A locality's organisation by its name."""
+    return await session.scalar(
+        select(Organisation).where(
+            Organisation.locality_id == locality_id, Organisation.name == name
+        )
+    )
+
+
+async def unit_by_names(
+    session: AsyncSession, locality_id: int, organisation: str, unit: str
+) -> Unit | None:
+    """A unit by its organisation's name and its own, within a locality."""
+    return await session.scalar(
+        select(Unit)
+        .join(Organisation, Unit.organisation_id == Organisation.id)
+        .where(
+            Organisation.locality_id == locality_id,
+            Organisation.name == organisation,
+            Unit.name == unit,
+        )
+    )

@@ -1,0 +1,186 @@
+"""Invitations: coordinators create them in chat, anyone redeems one exactly once."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.context import KaikuApplication
+from bot.sandbox.telegram_model import TelegramModel
+from storage import invitations, people
+from storage.models import AuditEvent, FailedRedemption, Invitation, Role, utcnow
+from tests.support.network import Network, add_person
+from tests.support.simulator import SimulatedUser, TelegramSimulator
+
+CODE = re.compile(r"/start (\S+)")
+
+
+def code_in(user: SimulatedUser) -> str:
+    found = CODE.search(user.last_reply().text)
+    assert found, user.last_reply().text
+    return found.group(1)
+
+
+async def coordinator(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network
+) -> SimulatedUser:
+    person = await sim.user("Kaisa", language_code="en")
+    await add_person(
+        app.services.database, person.id, "Kaisa", (Role.COORDINATOR, espoo.localities["espoo"])
+    )
+    return person
+
+
+async def new_invitation(app: KaikuApplication, espoo: Network, **changes: object) -> str:
+    async with app.services.database.write() as session:
+        invitation, code = await invitations.create(
+            session,
+            role=Role.ISSUER,
+            locality_id=espoo.localities["espoo"],
+            unit_id=espoo.units["family"],
+        )
+        for name, value in changes.items():
+            setattr(invitation, name, value)
+        await session.commit()
+    return code
+
+
+async def test_a_coordinator_invites_an_issuer_who_joins_and_the_coordinator_is_told(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network, telegram: TelegramModel
+) -> None:
+    kaisa = await coordinator(sim, app, espoo)
+    await kaisa.send("/invite")
+    await kaisa.click("card issuer")
+    assert kaisa.buttons() == ["Red Cross", "Social services"]
+    await kaisa.click("Social services")
+    assert kaisa.buttons() == ["Family centre", "Youth station"]
+    await kaisa.click("Family centre")
+    reply = kaisa.last_reply().text
+    assert "https://t.me/kaikubot_sandbox_bot?start=" in reply
+    assert "card issuer at Family centre (Social services)" in reply
+
+    newcomer = await sim.user("Niina", language_code="en")
+    await newcomer.send(f"/start {code_in(kaisa)}")
+
+    assert newcomer.last_reply().text.startswith(
+        "Welcome, Niina! You are now card issuer at Family centre (Social services)."
+    )
+    await app.services.courier.deliver_due(app.bot)
+    assert kaisa.last_reply().text == (
+        "Niina accepted your invitation and is now card issuer at Family centre (Social services)."
+    )
+    menu = [entry["command"] for entry in telegram.commands_seen_by(newcomer.id)]
+    assert menu == ["help", "me", "language", "cancel"]
+
+
+async def test_an_invitation_works_only_once(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network
+) -> None:
+    code = await new_invitation(app, espoo)
+    first, second = (
+        await sim.user("Eka", language_code="en"),
+        await sim.user("Toka", language_code="en"),
+    )
+
+    await first.send(f"/start {code}")
+    await second.send(f"/start {code}")
+
+    assert first.last_reply().text.startswith("Welcome, Eka!")
+    assert second.last_reply().text.startswith("This invitation has already been used.")
+    async with app.services.database.read() as session:
+        assert await people.by_telegram_id(session, second.id) is None
+
+
+async def test_an_expired_invitation_is_refused(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network
+) -> None:
+    code = await new_invitation(app, espoo, expires_at=utcnow() - timedelta(seconds=1))
+    late = await sim.user("Myöhä", language_code="en")
+
+    await late.send(f"/start {code}")
+
+    assert late.last_reply().text.startswith("This invitation has expired.")
+
+
+async def test_a_revoked_invitation_is_refused(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network
+) -> None:
+    code = await new_invitation(app, espoo)
+    async with app.services.database.write() as session:
+        invitation = await session.scalar(select(Invitation))
+        assert invitation is not None
+        await invitations.revoke(session, invitation.id, locality_id=espoo.localities["espoo"])
+        await session.commit()
+    person = await sim.user("Peruttu", language_code="en")
+
+    await person.send(f"/start {code}")
+
+    assert person.last_reply().text.startswith("This invitation has been withdrawn.")
+
+
+async def test_five_wrong_codes_lock_a_person_out_even_for_a_valid_code(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network
+) -> None:
+    code = await new_invitation(app, espoo)
+    guesser = await sim.user("Arvaaja", language_code="en")
+
+    for attempt in range(5):
+        await guesser.send(f"/start wrong-code-{attempt}")
+        assert guesser.last_reply().text.startswith("I do not recognise this invitation code.")
+    await guesser.send(f"/start {code}")
+
+    assert guesser.last_reply().text.startswith("Too many wrong invitation codes.")
+    async with app.services.database.write() as session:
+        assert await people.by_telegram_id(session, guesser.id) is None
+        # An hour later the lock is gone and the valid code still works.
+        for failure in await session.scalars(select(FailedRedemption)):
+            failure.at -= timedelta(hours=1)
+        await session.commit()
+    await guesser.send(f"/start {code}")
+    assert guesser.last_reply().text.startswith("Welcome, Arvaaja!")
+
+
+async def test_codes_are_stored_only_as_hashes(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network
+) -> None:
+    code = await new_invitation(app, espoo)
+    async with app.services.database.read() as session:
+        stored = await session.scalar(select(Invitation.code_hash))
+        events = list(await session.scalars(select(AuditEvent)))
+    assert stored == invitations.hash_code(code)
+    assert code not in str(stored)
+    assert all(code not in str(event.after) for event in events)
+    assert len(code) >= 22  # 128 random bits
+
+
+async def test_an_issuer_cannot_invite(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network
+) -> None:
+    issuer = await sim.user("Ilkka", language_code="en")
+    await add_person(
+        app.services.database, issuer.id, "Ilkka", (Role.ISSUER, espoo.units["family"])
+    )
+
+    await issuer.send("/invite")
+
+    assert issuer.last_reply().text == (
+        "Sorry, that is not part of your role. /help shows what you can do."
+    )
+
+
+async def test_a_coordinator_cannot_invite_into_another_locality(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network, telegram: TelegramModel
+) -> None:
+    kaisa = await coordinator(sim, app, espoo)
+    await kaisa.send("/invite")
+    await kaisa.click("card issuer")
+    menu = kaisa.last_reply()
+    # A forged button for Vantaa's unit, as a modified client could send.
+    await sim.process(
+        telegram.user_clicks_data(kaisa.id, menu.message_id, f"invite:unit:{espoo.units['gate']}")
+    )
+
+    async with app.services.database.read() as session:
+        assert list(await session.scalars(select(Invitation))) == []

@@ -1,0 +1,152 @@
+"""The authorization matrix: every command and button prefix × every kind of person.
+
+The table below is the intended matrix (the README shows the same). The test reads the
+commands and callback prefixes from the application's registered handlers, so a new command
+or button without a row here fails until someone decides who may use it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler
+
+from bot.context import KaikuApplication
+from bot.sandbox.telegram_model import TelegramModel
+from storage.models import Base, Role
+from tests.support.network import Network, add_person
+from tests.support.simulator import SimulatedUser, TelegramSimulator
+
+PERSONAS = ("stranger", "issuer", "contact", "coordinator", "deactivated", "other_coordinator")
+Y, N = "allowed", "refused"
+
+# command or callback prefix → outcome per persona, in the order of PERSONAS.
+MATRIX: dict[str, tuple[str, ...]] = {
+    "/start": (N, Y, Y, Y, N, Y),
+    "/help": (N, Y, Y, Y, N, Y),
+    "/language": (N, Y, Y, Y, N, Y),
+    "/cancel": (N, Y, Y, Y, N, Y),
+    "/me": (N, Y, Y, Y, N, Y),
+    "/invite": (N, N, N, Y, N, Y),
+    "language": (N, Y, Y, Y, N, Y),
+    "invite:role": (N, N, N, Y, N, Y),
+    # Another locality's coordinator is refused Espoo's organisations and units: scope.
+    "invite:org": (N, N, N, Y, N, N),
+    "invite:unit": (N, N, N, Y, N, N),
+}
+
+# A realistic payload for each callback prefix ({org} and {unit} are Espoo's).
+PAYLOADS = {
+    "language": "language:en",
+    "invite:role": "invite:role:issuer",
+    "invite:org": "invite:org:issuer:{org}",
+    "invite:unit": "invite:unit:{unit}",
+}
+
+REFUSALS = (
+    "Hello! I am Kaikubot, the assistant of the staff who issue Kaikukortti",
+    "Sorry, that is not part of your role.",
+    "This button has expired.",
+)
+
+
+def registered(application: KaikuApplication) -> tuple[set[str], set[str]]:
+    """Every command and callback prefix the application answers."""
+    commands: set[str] = set()
+    prefixes: set[str] = set()
+
+    def visit(handler: BaseHandler[Any, Any, Any]) -> None:
+        if isinstance(handler, ConversationHandler):
+            for inner in [*handler.entry_points, *handler.fallbacks]:
+                visit(inner)
+            for handlers in handler.states.values():
+                for inner in handlers:
+                    visit(inner)
+        elif isinstance(handler, CommandHandler):
+            commands.update(f"/{command}" for command in handler.commands)
+        elif isinstance(handler, CallbackQueryHandler) and isinstance(handler.pattern, re.Pattern):
+            prefixes.add(re.sub(r"[\\^]|\(\?:.*$", "", handler.pattern.pattern))
+
+    for group in application.handlers.values():
+        for handler in group:
+            visit(handler)
+    return commands, prefixes
+
+
+def test_every_registered_command_and_button_has_a_row(app: KaikuApplication) -> None:
+    commands, prefixes = registered(app)
+    assert commands | prefixes == set(MATRIX)
+    assert prefixes <= set(PAYLOADS)
+
+
+async def snapshot(app: KaikuApplication) -> dict[str, list[tuple[Any, ...]]]:
+    async with app.services.database.read() as session:
+        return {
+            table.name: [tuple(row) for row in await session.execute(select(table))]
+            for table in Base.metadata.sorted_tables
+        }
+
+
+async def persona(
+    kind: str, sim: TelegramSimulator, app: KaikuApplication, espoo: Network
+) -> SimulatedUser:
+    user = await sim.user(kind.title(), language_code="en")
+    database = app.services.database
+    roles = {
+        "issuer": [(Role.ISSUER, espoo.units["family"])],
+        "contact": [(Role.CONTACT, espoo.organisations["social"])],
+        "coordinator": [(Role.COORDINATOR, espoo.localities["espoo"])],
+        "deactivated": [(Role.COORDINATOR, espoo.localities["espoo"])],
+        "other_coordinator": [(Role.COORDINATOR, espoo.localities["vantaa"])],
+    }.get(kind)
+    if roles:
+        await add_person(database, user.id, user.first_name, *roles, active=kind != "deactivated")
+    return user
+
+
+def refused(user: SimulatedUser, clicked: bool) -> bool:
+    answers = user.callback_answers()
+    if clicked and answers and (answers[-1].text or "").startswith(REFUSALS):
+        return True
+    replies = user.replies_since_last_action()
+    return any(reply.text.startswith(REFUSALS) for reply in replies)
+
+
+CASES = [
+    pytest.param(action, kind, outcome, id=f"{action}-{kind}")
+    for action, outcomes in MATRIX.items()
+    for kind, outcome in zip(PERSONAS, outcomes, strict=True)
+]
+
+
+@pytest.mark.parametrize(("action", "kind", "expected"), CASES)
+async def test_each_person_is_allowed_or_refused_as_intended(
+    action: str,
+    kind: str,
+    expected: str,
+    sim: TelegramSimulator,
+    app: KaikuApplication,
+    espoo: Network,
+    telegram: TelegramModel,
+) -> None:
+    user = await persona(kind, sim, app, espoo)
+    clicked = not action.startswith("/")
+    if clicked:
+        await user.send("/help")  # any message of the bot's to attach the button to
+        target = user.last_reply().message_id
+        data = PAYLOADS[action].format(
+            org=espoo.organisations["social"], unit=espoo.units["family"]
+        )
+        before = await snapshot(app)
+        await sim.process(telegram.user_clicks_data(user.id, target, data))
+    else:
+        before = await snapshot(app)
+        await user.send(action)
+
+    outcome = N if refused(user, clicked) else Y
+    assert outcome == expected
+    if outcome == N:
+        assert await snapshot(app) == before, "a refusal changed the database"
