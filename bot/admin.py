@@ -45,16 +45,25 @@ def add_locality_options(parser: argparse.ArgumentParser) -> None:
 
 def _locality_changes(arguments: argparse.Namespace) -> dict[str, Any]:
     changes: dict[str, Any] = {}
-    try:
-        if arguments.card_examples:
+    # Each refusal names its option: the person may have given several at once.
+    if arguments.card_examples:
+        try:
             changes["card_number_examples"] = normalise_examples(arguments.card_examples)
-        if arguments.postal_codes is not None:
-            entries = [part for part in arguments.postal_codes.split(",") if part.strip()]
+        except ValueError as error:
+            raise AdminError(f"--card-example: {error}") from None
+    if arguments.postal_codes is not None:
+        entries = [part for part in arguments.postal_codes.split(",") if part.strip()]
+        try:
             changes["postal_codes"] = normalise_postal_entries(entries)
-        if arguments.pilot_end:
+        except ValueError as error:
+            raise AdminError(f"--postal-codes: {error}") from None
+    if arguments.pilot_end:
+        try:
             changes["pilot_end_date"] = date.fromisoformat(arguments.pilot_end)
-    except ValueError as error:
-        raise AdminError(str(error)) from None
+        except ValueError:
+            raise AdminError(
+                f"--pilot-end must be a date like 2027-05-31, not {arguments.pilot_end!r}"
+            ) from None
     if arguments.no_pilot_end:
         changes["clear_pilot_end"] = True
     if arguments.validity_months is not None:
@@ -255,7 +264,9 @@ async def list_people(database: Database, arguments: argparse.Namespace) -> list
         found = await people.of_locality(session, locality.id)
         lines = [f"People of {locality.name}:"] if found else ["Nobody yet."]
         for person in found:
-            roles = ", ".join(_describe(d) for d in await scopes.describe(session, person.roles))
+            # Only this locality's roles: their roles elsewhere are another locality's business.
+            described = await scopes.describe(session, person.roles)
+            roles = ", ".join(_describe(d) for d in described if d.locality == locality.name)
             state = "active" if person.active else "deactivated"
             lines.append(f"  #{person.id} {person.display_name} ({state}): {roles}")
     return lines

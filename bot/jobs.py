@@ -24,11 +24,16 @@ async def deliver_outbox(context: BotContext) -> None:
     await context.services.courier.deliver_due(context.bot)
 
 
+# An expiry marker no one came back to read is forgotten after this long.
+MARKER_LIFETIME = timedelta(days=30)
+
+
 async def discard_stale_drafts(context: BotContext) -> None:
-    """Delete drafts untouched for longer than the settings allow."""
+    """Empty drafts untouched for longer than the settings allow; the person is told later."""
     cutoff = utcnow() - timedelta(hours=context.settings.draft_max_age_hours)
     async with context.db.write() as session:
-        await drafts.discard_older_than(session, cutoff)
+        await drafts.expire_older_than(session, cutoff)
+        await drafts.forget_expired_before(session, utcnow() - MARKER_LIFETIME)
         await session.commit()
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from bot.context import KaikuApplication
-from handlers import basics, fallback, invitations, me
+from handlers import basics, fallback, invitations, issuing, me
 
 
 def register(application: KaikuApplication) -> None:
     """Add every handler; within a group the first that matches an update wins."""
     # Conversations come first, so that their own /cancel and answers win over the basics.
+    application.add_handlers(issuing.build())
     # /start with a code must come before the plain /start greeting.
     application.add_handlers(invitations.build())
     application.add_handlers(basics.build())

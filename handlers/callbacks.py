@@ -9,6 +9,12 @@ LANGUAGE = "language"
 INVITE_ROLE = "invite:role"
 INVITE_ORG = "invite:org"
 INVITE_UNIT = "invite:unit"
+# The issuing form: "iss:<form version>:<action>[:<value>]"; the version retires old buttons.
+ISSUE = "iss"
+ISSUE_AGAIN = "issue:again"
+
+# Every prefix in use (the authorization matrix test checks each has a row).
+PREFIXES = (LANGUAGE, INVITE_ROLE, INVITE_ORG, INVITE_UNIT, ISSUE, ISSUE_AGAIN)
 SEPARATOR = ":"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -73,9 +73,20 @@ async def steps(session: AsyncSession, conversation: str) -> dict[tuple[int, int
     return {(chat_id, user_id): step for chat_id, user_id, step in rows}
 
 
-async def discard_older_than(session: AsyncSession, moment: datetime) -> list[Draft]:
-    """Delete drafts untouched since `moment` and return them."""
-    stale = list(await session.scalars(select(Draft).where(Draft.updated_at < moment)))
-    for draft in stale:
-        await session.delete(draft)
-    return stale
+# What an expired draft keeps: only the fact, so that the person can be told.
+EXPIRED = "EXPIRED"
+
+
+async def expire_older_than(session: AsyncSession, moment: datetime) -> int:
+    """Empty the drafts untouched since `moment`, leaving a marker; returns how many."""
+    result = await session.execute(
+        update(Draft)
+        .where(Draft.updated_at < moment, Draft.step != EXPIRED)
+        .values(step=EXPIRED, answers={}, updated_at=utcnow())
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def forget_expired_before(session: AsyncSession, moment: datetime) -> None:
+    """Delete expiry markers nobody came back to read."""
+    await session.execute(delete(Draft).where(Draft.step == EXPIRED, Draft.updated_at < moment))

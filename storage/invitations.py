@@ -135,13 +135,14 @@ async def redeem(
         person = await people.add(session, telegram_id=telegram_id, display_name=display_name)
     people.remember_telegram_language(person, telegram_language)
     scope = _scope_of(invitation)
-    already = people.holds(person, invitation.role, **scope)
-    if already and person.active:
-        raise RedemptionError(RedemptionRefused.ALREADY_HELD)
     if not person.active:
+        # Deactivation ended every role: an invitation gives back its own role, never the
+        # others (which another inviter, perhaps of another locality, never meant to give).
+        await people.withdraw_roles(session, person, actor=person)
         people.set_active(session, person, active=True, actor=person)
-    if not already:
-        people.grant(session, person, invitation.role, actor=person, **scope)
+    if people.holds(person, invitation.role, **scope):
+        raise RedemptionError(RedemptionRefused.ALREADY_HELD)
+    people.grant(session, person, invitation.role, actor=person, **scope)
     invitation.used_at = utcnow()
     invitation.used_by_id = person.id
     audit.record(

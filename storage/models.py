@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql import text
 from sqlalchemy.types import TypeDecorator
 
 # Stable constraint names, so that migrations can refer to them on every backend.
@@ -317,3 +318,85 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(50), primary_key=True)
     value: Mapped[str] = mapped_column(String(500))
+
+
+class IssuanceKind(enum.StrEnum):
+    """Why a card was handed out."""
+
+    NEW = "new"
+    RENEWAL = "renewal"
+    REPLACEMENT = "replacement"
+
+
+class Card(Base):
+    """A physical card, known by the number printed on it ("X": a mobile-only card)."""
+
+    __tablename__ = "card"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when the card is replaced after being lost (or its only issuance is voided).
+    deactivated_at: Mapped[datetime | None]
+
+    issuances: Mapped[list[Issuance]] = relationship(
+        back_populates="card", order_by="Issuance.id", foreign_keys="Issuance.card_id"
+    )
+
+    __table_args__ = (
+        # A number belongs to one card at a time; "X" cards are exempt (there is no number).
+        Index(
+            "uq_card_number_in_use",
+            "number",
+            unique=True,
+            sqlite_where=text("deactivated_at IS NULL AND number != 'X'"),
+            postgresql_where=text("deactivated_at IS NULL AND number != 'X'"),
+        ),
+    )
+
+
+class Issuance(Base):
+    """One handing-out of a card, with the anonymous background data of the form.
+
+    Never a client's name, identity code, birth date, address, phone or e-mail.
+    """
+
+    __tablename__ = "issuance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("card.id"))
+    kind: Mapped[IssuanceKind] = mapped_column(
+        Enum(
+            IssuanceKind,
+            native_enum=False,
+            length=12,
+            values_callable=lambda e: [m.value for m in e],
+        )
+    )
+    # A renewal or replacement of a number the bot had never seen (issued before the bot).
+    previously_unknown: Mapped[bool] = mapped_column(default=False)
+    replaces_card_id: Mapped[int | None] = mapped_column(ForeignKey("card.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    issuer_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    issued_on: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date] = mapped_column(Date)
+    birth_year: Mapped[int] = mapped_column(Integer)
+    postal_code: Mapped[str] = mapped_column(String(5))
+    children: Mapped[int] = mapped_column(Integer)
+    gender: Mapped[str | None] = mapped_column(String(20))
+    life_situation: Mapped[str | None] = mapped_column(String(40))
+    wellbeing: Mapped[int | None] = mapped_column(Integer)
+    mobile_card: Mapped[bool | None]
+    # The form's own id: a second "Confirm" of the same form cannot store it twice.
+    form_id: Mapped[str] = mapped_column(String(36), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    voided_at: Mapped[datetime | None]
+
+    card: Mapped[Card] = relationship(back_populates="issuances", foreign_keys=[card_id])
+
+    __table_args__ = (
+        Index("ix_issuance_unit", "unit_id", "issued_on"),
+        Index("ix_issuance_card", "card_id"),
+        CheckConstraint("children BETWEEN 0 AND 30", name="children"),
+        CheckConstraint("wellbeing IS NULL OR wellbeing BETWEEN 1 AND 5", name="wellbeing"),
+    )

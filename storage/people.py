@@ -73,6 +73,34 @@ def grant(
     return assignment
 
 
+async def withdraw_roles(session: AsyncSession, person: Person, *, actor: Person | None) -> None:
+    """Take every role away from a person (a deactivated person starts again from none)."""
+    if not person.roles:
+        return
+    before = [
+        {
+            "role": a.role.value,
+            "unit_id": a.unit_id,
+            "organisation_id": a.organisation_id,
+            "locality_id": a.locality_id,
+        }
+        for a in person.roles
+    ]
+    person.roles.clear()
+    # The rows go now: a role given back in the same transaction would collide with its old row
+    # (the unit of work inserts before it deletes).
+    await session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="withdraw_roles",
+        entity="person",
+        entity_id=person.id,
+        before={"roles": before},
+        after={"roles": []},
+    )
+
+
 def set_language(session: AsyncSession, person: Person, language: str) -> None:
     """Store the language a person chose for the bot."""
     before = person.language

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,7 +24,8 @@ class RoleDescription:
 async def describe(
     session: AsyncSession, assignments: list[RoleAssignment]
 ) -> list[RoleDescription]:
-    """Readable descriptions of role assignments (one query per kind of scope at most)."""
+    """Readable descriptions of role assignments, by role and then by place (one query per
+    kind of scope at most)."""
     unit_ids = {a.unit_id for a in assignments if a.unit_id}
     organisation_ids = {a.organisation_id for a in assignments if a.organisation_id}
     locality_ids = {a.locality_id for a in assignments if a.locality_id}
@@ -60,7 +62,12 @@ async def describe(
             described.append(RoleDescription(a.role, locality, organisation))
         elif a.locality_id in localities:
             described.append(RoleDescription(a.role, localities[a.locality_id]))
-    return described
+    # The database returns a person's roles in no particular order; people read a stable one.
+    ranks = {role: rank for rank, role in enumerate(Role)}
+    return sorted(
+        described,
+        key=lambda d: (ranks[d.role], d.locality, d.organisation or "", d.unit or ""),
+    )
 
 
 async def unit_in_locality(session: AsyncSession, unit_id: int, locality_id: int) -> Unit | None:
@@ -127,3 +134,41 @@ async def describe_invitation(session: AsyncSession, invitation: Invitation) -> 
     )
     (described,) = await describe(session, [assignment])
     return described
+
+
+@dataclass(frozen=True, slots=True)
+class IssuingUnit:
+    """A unit an issuer may issue cards for, with its locality's rules."""
+
+    id: int
+    name: str
+    organisation: str
+    card_examples: list[str]
+    postal_codes: list[str]
+    validity_months: int
+    pilot_end: date | None
+
+
+async def issuing_units(session: AsyncSession, unit_ids: set[int]) -> list[IssuingUnit]:
+    """The active units among these, each with its locality's card rules, by name."""
+    if not unit_ids:
+        return []
+    rows = await session.execute(
+        select(Unit.id, Unit.name, Organisation.name, Locality)
+        .join(Organisation, Unit.organisation_id == Organisation.id)
+        .join(Locality, Organisation.locality_id == Locality.id)
+        .where(Unit.id.in_(unit_ids), Unit.active, Organisation.active)
+        .order_by(Unit.name)
+    )
+    return [
+        IssuingUnit(
+            id=unit_id,
+            name=name,
+            organisation=organisation,
+            card_examples=list(locality.card_number_examples),
+            postal_codes=list(locality.postal_codes),
+            validity_months=locality.validity_months,
+            pilot_end=locality.pilot_end_date,
+        )
+        for unit_id, name, organisation, locality in rows
+    ]

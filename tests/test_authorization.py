@@ -15,6 +15,7 @@ from sqlalchemy import select
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from bot.context import KaikuApplication
+from handlers import callbacks
 from bot.sandbox.telegram_model import TelegramModel
 from storage.models import Base, Role
 from tests.support.network import Network, add_person
@@ -31,11 +32,15 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "/cancel": (N, Y, Y, Y, N, Y),
     "/me": (N, Y, Y, Y, N, Y),
     "/invite": (N, N, N, Y, N, Y),
+    "/issue": (N, Y, N, N, N, N),
     "language": (N, Y, Y, Y, N, Y),
     "invite:role": (N, N, N, Y, N, Y),
     # Another locality's coordinator is refused Espoo's organisations and units: scope.
     "invite:org": (N, N, N, Y, N, N),
     "invite:unit": (N, N, N, Y, N, N),
+    # A form button with no form under way is refused as expired (issuers) or by role.
+    "iss": (N, N, N, N, N, N),
+    "issue:again": (N, Y, N, N, N, N),
 }
 
 # A realistic payload for each callback prefix ({org} and {unit} are Espoo's).
@@ -44,13 +49,26 @@ PAYLOADS = {
     "invite:role": "invite:role:issuer",
     "invite:org": "invite:org:issuer:{org}",
     "invite:unit": "invite:unit:{unit}",
+    "iss": "iss:0:kind:new",
+    "issue:again": "issue:again",
 }
 
 REFUSALS = (
     "Hello! I am Kaikubot, the assistant of the staff who issue Kaikukortti",
     "Sorry, that is not part of your role.",
     "This button has expired.",
+    "This form is no longer open.",
 )
+
+
+def prefix_of(pattern: str) -> str:
+    """The longest known callback prefix a handler's pattern matches."""
+    plain = pattern.lstrip("^").replace("\\", "")
+    known = [
+        p for p in callbacks.PREFIXES if plain == p or plain.startswith((f"{p}:", f"{p}$", f"{p}("))
+    ]
+    assert known, f"pattern {pattern!r} uses no prefix of handlers/callbacks.py"
+    return max(known, key=len)
 
 
 def registered(application: KaikuApplication) -> tuple[set[str], set[str]]:
@@ -68,7 +86,7 @@ def registered(application: KaikuApplication) -> tuple[set[str], set[str]]:
         elif isinstance(handler, CommandHandler):
             commands.update(f"/{command}" for command in handler.commands)
         elif isinstance(handler, CallbackQueryHandler) and isinstance(handler.pattern, re.Pattern):
-            prefixes.add(re.sub(r"[\\^]|\(\?:.*$", "", handler.pattern.pattern))
+            prefixes.add(prefix_of(handler.pattern.pattern))
 
     for group in application.handlers.values():
         for handler in group:

@@ -1,0 +1,186 @@
+"""Cards and their issuances: looking a number up, and recording a confirmed form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Card, Issuance, IssuanceKind, utcnow
+
+MOBILE_ONLY = "X"
+
+
+class CardError(Exception):
+    """A confirmed form cannot be stored as it is; the subclass says why."""
+
+
+class CardNumberTaken(CardError):
+    """Another card in use already has this number."""
+
+
+class CardExpired(CardError):
+    """The number belongs to an expired card: it should be renewed, not issued as new."""
+
+
+class CardOfAnotherUnit(CardError):
+    """The card was issued by a unit the issuer does not belong to."""
+
+
+class CardDeactivated(CardError):
+    """The card was replaced or deactivated."""
+
+
+class FormAlreadyStored(CardError):
+    """This very form was confirmed before (a double tap on Confirm)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A card looked up by number, with its latest issuance."""
+
+    card: Card
+    last: Issuance | None
+
+    def expired(self, today: date) -> bool:
+        """Whether the card's validity has run out."""
+        return self.last is None or self.last.valid_until < today
+
+    def issued_by(self, unit_ids: set[int]) -> bool:
+        """Whether one of these units issued the card."""
+        return self.last is not None and self.last.unit_id in unit_ids
+
+
+@dataclass(frozen=True, slots=True)
+class Background:
+    """The anonymous background data of a form."""
+
+    birth_year: int
+    postal_code: str
+    children: int
+    gender: str | None = None
+    life_situation: str | None = None
+    wellbeing: int | None = None
+    mobile_card: bool | None = None
+
+
+async def find(session: AsyncSession, number: str) -> Found | None:
+    """The card in use (or expired, but not deactivated) with this number, if any."""
+    if number == MOBILE_ONLY:
+        return None  # mobile-only cards have no number to look up
+    card = await session.scalar(
+        select(Card).where(Card.number == number, Card.deactivated_at.is_(None))
+    )
+    if card is None:
+        return None
+    last = await session.scalar(
+        select(Issuance)
+        .where(Issuance.card_id == card.id, Issuance.voided_at.is_(None))
+        .order_by(Issuance.id.desc())
+        .limit(1)
+    )
+    return Found(card, last)
+
+
+async def is_deactivated(session: AsyncSession, number: str) -> bool:
+    """Whether the number only belongs to deactivated cards (and none in use)."""
+    if await find(session, number) is not None:
+        return False
+    return (await session.scalar(select(Card.id).where(Card.number == number).limit(1))) is not None
+
+
+async def check_new_number(session: AsyncSession, number: str, today: date) -> None:
+    """Raise when a number cannot be issued as a new card."""
+    found = await find(session, number)
+    if found is None:
+        return
+    if found.expired(today):
+        raise CardExpired
+    raise CardNumberTaken
+
+
+async def record(
+    session: AsyncSession,
+    *,
+    kind: IssuanceKind,
+    number: str,
+    old_number: str | None,
+    unit_id: int,
+    unit_ids: set[int],
+    issuer_id: int,
+    issued_on: date,
+    valid_until: date,
+    background: Background,
+    form_id: str,
+) -> Issuance:
+    """Store a confirmed form as an issuance, in the caller's transaction, or raise CardError."""
+    if await session.scalar(select(Issuance.id).where(Issuance.form_id == form_id)):
+        raise FormAlreadyStored
+    previously_unknown = False
+    replaces: Card | None = None
+    if kind is IssuanceKind.NEW:
+        await check_new_number(session, number, issued_on)
+        card = await _new_card(session, number)
+    elif kind is IssuanceKind.RENEWAL:
+        found = await find(session, number)
+        if found is None:
+            previously_unknown = True
+            card = await _new_card(session, number)
+        elif not found.issued_by(unit_ids):
+            raise CardOfAnotherUnit
+        else:
+            card = found.card
+    else:
+        old = await find(session, old_number or "")
+        if old is None:
+            previously_unknown = True
+        elif not old.issued_by(unit_ids):
+            raise CardOfAnotherUnit
+        else:
+            replaces = old.card
+            replaces.deactivated_at = utcnow()
+        await check_new_number(session, number, issued_on)
+        card = await _new_card(session, number)
+    issuance = Issuance(
+        card_id=card.id,
+        kind=kind,
+        previously_unknown=previously_unknown,
+        replaces_card_id=replaces.id if replaces else None,
+        unit_id=unit_id,
+        issuer_id=issuer_id,
+        issued_on=issued_on,
+        valid_until=valid_until,
+        birth_year=background.birth_year,
+        postal_code=background.postal_code,
+        children=background.children,
+        gender=background.gender,
+        life_situation=background.life_situation,
+        wellbeing=background.wellbeing,
+        mobile_card=background.mobile_card,
+        form_id=form_id,
+    )
+    session.add(issuance)
+    try:
+        await session.flush()
+    except IntegrityError as error:
+        # Two issuers confirming one number at the same moment: the unique index decides.
+        raise FormAlreadyStored if "form_id" in str(error.orig) else CardNumberTaken from None
+    return issuance
+
+
+async def _new_card(session: AsyncSession, number: str) -> Card:
+    card = Card(number=number)
+    session.add(card)
+    try:
+        await session.flush()
+    except IntegrityError:
+        raise CardNumberTaken from None
+    return card
+
+
+async def issuance_count(session: AsyncSession) -> int:
+    """How many issuances are stored (for tests and summaries)."""
+    return len(list(await session.scalars(select(Issuance.id))))

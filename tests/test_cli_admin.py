@@ -1,0 +1,699 @@
+"""The command-line administration: `kaikubot init`, `locality set`, `org add`, `unit add`,
+`invite`, `invite list`, `invite revoke`, `person list` and `person deactivate`, run in-process
+as the console script runs them, against a database file of their own or the bot's."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import logs
+from bot.cli import EXIT_CONFIG, main
+from bot.context import KaikuApplication
+from bot.sandbox.telegram_model import TelegramModel
+from bot.settings import Settings
+from storage import deployment, invitations, localities, migrate, people
+from storage.db import Database, create_engine
+from storage.models import (
+    AuditEvent,
+    Base,
+    Invitation,
+    Locality,
+    Organisation,
+    OutboxMessage,
+    OutboxStatus,
+    Role,
+    Unit,
+    utcnow,
+)
+from tests.support.network import Network, add_person
+from tests.support.simulator import TelegramSimulator
+
+T = TypeVar("T")
+M = TypeVar("M", bound=Base)
+
+START = re.compile(r"^  or send the bot: /start (\S+)$")
+LINK = re.compile(r"^  https://t\.me/(\S+)\?start=(\S+)$")
+STRANGER = "Hello! I am Kaikubot, the assistant of the staff who issue Kaikukortti"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one `kaikubot ...` run returned and printed."""
+
+    status: int
+    out: list[str]
+    err: list[str]
+
+    def code(self) -> str:
+        """The invitation code in the printed `/start <code>` line."""
+        found = [match[1] for line in self.out if (match := START.match(line))]
+        assert len(found) == 1, self.out
+        return found[0]
+
+
+Kaikubot = Callable[..., Outcome]
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for key in list(os.environ):
+        if key.startswith("KAIKUBOT_"):
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    # main() sets up the logging of the whole process, which would take pytest's capture away.
+    monkeypatch.setattr(logs, "configure", lambda level, secrets: None)
+
+
+@pytest.fixture
+def url(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+    """A database file that does not exist yet, in a directory that does not exist yet."""
+    database_url = f"sqlite+aiosqlite:///{tmp_path / 'data' / 'kaikubot.db'}"
+    monkeypatch.setenv("KAIKUBOT_DATABASE_URL", database_url)
+    return database_url
+
+
+@pytest.fixture
+def bot_database(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> str:
+    """Point the command line at the running application's database."""
+    monkeypatch.setenv("KAIKUBOT_DATABASE_URL", settings.effective_database_url)
+    return settings.effective_database_url
+
+
+@pytest.fixture
+def kaikubot(capsys: pytest.CaptureFixture[str]) -> Kaikubot:
+    """Run `kaikubot ARGS...` and return its exit status and printed lines."""
+
+    def run(*argv: str) -> Outcome:
+        capsys.readouterr()
+        status = main(list(argv))
+        printed = capsys.readouterr()
+        return Outcome(status, printed.out.splitlines(), printed.err.splitlines())
+
+    return run
+
+
+def refused(outcome: Outcome, reason: str) -> bool:
+    """Exit status 2, nothing on stdout, and exactly one line on stderr that gives the reason."""
+    return (
+        outcome.status == EXIT_CONFIG
+        and outcome.out == []
+        and len(outcome.err) == 1
+        and outcome.err[0].startswith("kaikubot: ")
+        and reason in outcome.err[0]
+    )
+
+
+def in_database(url: str, query: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run one query on the database file (from a plain test: the command line owns no loop)."""
+
+    async def run() -> T:
+        database = Database.from_url(url)
+        try:
+            async with database.write() as session:
+                result = await query(session)
+                await session.commit()
+                return result
+        finally:
+            await database.dispose()
+
+    return asyncio.run(run())
+
+
+def schema_is_current(url: str) -> bool:
+    async def check() -> bool:
+        engine = create_engine(url)
+        try:
+            return await migrate.is_current(engine)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(check())
+
+
+def rows(url: str, model: type[M]) -> list[M]:
+    async def query(session: AsyncSession) -> list[M]:
+        return list(await session.scalars(select(model).order_by(model.id)))  # type: ignore[attr-defined]
+
+    return in_database(url, query)
+
+
+def audit_trail(url: str) -> list[tuple[str, str, dict[str, Any] | None, dict[str, Any] | None]]:
+    return [(e.action, e.entity, e.before, e.after) for e in rows(url, AuditEvent)]
+
+
+@pytest.fixture
+def espoo_cli(url: str, kaikubot: Kaikubot) -> str:
+    """Espoo made with the command line: Social services with its Family centre."""
+    assert kaikubot("init", "--locality", "Espoo", "--card-example", "KK123456").status == 0
+    assert kaikubot("org", "add", "Social services", "--kind", "social services").status == 0
+    assert kaikubot("unit", "add", "Social services/Family centre").status == 0
+    return url
+
+
+# --- init -----------------------------------------------------------------------------------
+
+
+def test_init_creates_the_database_and_a_locality_with_normalised_settings(
+    url: str, kaikubot: Kaikubot, tmp_path: Path
+) -> None:
+    outcome = kaikubot(
+        "init",
+        "--locality",
+        "Espoo",
+        "--card-example",
+        "kk 123-456",
+        "--postal-codes",
+        " 02100-02999, 00100,00100 ",
+        "--pilot-end",
+        "2027-05-31",
+        "--validity-months",
+        "12",
+    )
+
+    assert outcome.status == 0, outcome.err
+    assert (tmp_path / "data" / "kaikubot.db").exists()
+    assert schema_is_current(url)
+    (espoo,) = rows(url, Locality)
+    assert espoo.name == "Espoo"
+    assert espoo.card_number_examples == ["KK123456"]
+    assert espoo.postal_codes == ["02100-02999", "00100"]
+    assert espoo.pilot_end_date.isoformat() == "2027-05-31"  # type: ignore[union-attr]
+    assert espoo.validity_months == 12
+    (invitation,) = rows(url, Invitation)
+    assert (invitation.role, invitation.locality_id) == (Role.COORDINATOR, espoo.id)
+    assert outcome.out[0] == "Created locality Espoo."
+    assert re.fullmatch(
+        rf"One-time coordinator invitation #{invitation.id} "
+        r"\(expires \d{4}-\d\d-\d\d \d\d:\d\d UTC\):",
+        outcome.out[1],
+    )
+    # Without the bot's username (the bot has never run) only the /start form can be given.
+    assert len(outcome.out) == 3
+    assert invitation.code_hash == invitations.hash_code(outcome.code())
+
+
+def test_init_prints_the_telegram_link_once_the_bot_has_stored_its_username(
+    url: str, kaikubot: Kaikubot
+) -> None:
+    async def bot_has_run(session: AsyncSession) -> None:
+        await deployment.put(session, deployment.BOT_USERNAME, "kaikubot_espoo_bot")
+
+    assert kaikubot("db", "upgrade").status == 0
+    in_database(url, bot_has_run)
+
+    outcome = kaikubot("init", "--locality", "Espoo")
+
+    assert outcome.status == 0, outcome.err
+    link = LINK.match(outcome.out[2])
+    assert link is not None, outcome.out
+    assert link[1] == "kaikubot_espoo_bot"
+    assert link[2] == outcome.code()
+    assert len(outcome.out) == 4
+
+
+def test_init_of_an_existing_locality_exits_2_with_one_line_and_invites_nobody(
+    espoo_cli: str, kaikubot: Kaikubot
+) -> None:
+    outcome = kaikubot("init", "--locality", "Espoo", "--validity-months", "6")
+
+    assert refused(outcome, "locality 'Espoo' exists already")
+    assert len(rows(espoo_cli, Invitation)) == 1
+    assert rows(espoo_cli, Locality)[0].validity_months == 12
+
+
+async def test_the_coordinator_invitation_from_init_makes_its_redeemer_coordinator(
+    bot_database: str, kaikubot: Kaikubot, sim: TelegramSimulator, app: KaikuApplication
+) -> None:
+    outcome = await asyncio.to_thread(kaikubot, "init", "--locality", "Kauniainen")
+    # The running bot stored its username, so the link form is printed too.
+    assert any(LINK.match(line) for line in outcome.out)
+    kaija = await sim.user("Kaija", language_code="en")
+
+    await kaija.send(f"/start {outcome.code()}")
+
+    assert kaija.last_reply().text.startswith(
+        "Welcome, Kaija! You are now coordinator of Kauniainen."
+    )
+
+
+# --- locality set ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "problem"),
+    [
+        ("--card-example", "ab", "--card-example: example card number 'ab' is not 4-16"),
+        ("--postal-codes", "123", "--postal-codes: '123' is neither a 5-digit postal code"),
+        ("--postal-codes", "02999-02100", "--postal-codes: postal code range '02999-02100' ends"),
+        ("--validity-months", "99", "--validity-months must be between 1 and 60"),
+        ("--validity-months", "0", "--validity-months must be between 1 and 60"),
+        ("--pilot-end", "31.5.2027", "--pilot-end must be a date like 2027-05-31, not '31.5.2027'"),
+    ],
+)
+def test_a_bad_locality_setting_exits_2_naming_the_problem_and_changes_nothing(
+    espoo_cli: str, kaikubot: Kaikubot, option: str, value: str, problem: str
+) -> None:
+    before = [settings_of(locality) for locality in rows(espoo_cli, Locality)]
+    trail = audit_trail(espoo_cli)
+
+    outcome = kaikubot("locality", "set", option, value)
+
+    assert refused(outcome, problem), outcome.err
+    assert [settings_of(locality) for locality in rows(espoo_cli, Locality)] == before
+    assert audit_trail(espoo_cli) == trail
+
+
+def settings_of(locality: Locality) -> tuple[Any, ...]:
+    return tuple(getattr(locality, field) for field in localities.FIELDS)
+
+
+def test_locality_set_changes_the_given_settings_and_audits_only_what_changed(
+    espoo_cli: str, kaikubot: Kaikubot
+) -> None:
+    outcome = kaikubot("locality", "set", "--postal-codes", "02100-02999", "--validity-months", "6")
+
+    assert outcome.status == 0, outcome.err
+    assert outcome.out == [
+        "Espoo:",
+        "  card number examples: KK123456",
+        "  network postal codes: 02100-02999",
+        "  pilot end date: (none)",
+        "  validity: 6 months",
+    ]
+    assert audit_trail(espoo_cli)[-1] == (
+        "configure",
+        "locality",
+        {"postal_codes": [], "validity_months": 12},
+        {"postal_codes": ["02100-02999"], "validity_months": 6},
+    )
+
+    kaikubot("locality", "set", "--pilot-end", "2027-05-31")
+    outcome = kaikubot("locality", "set", "--no-pilot-end")
+
+    assert "  pilot end date: (none)" in outcome.out
+    assert audit_trail(espoo_cli)[-1][2:] == (
+        {"pilot_end_date": "2027-05-31"},
+        {"pilot_end_date": None},
+    )
+
+
+def test_locality_set_without_any_option_exits_2(espoo_cli: str, kaikubot: Kaikubot) -> None:
+    assert refused(kaikubot("locality", "set"), "nothing to change")
+
+
+# --- which locality -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("org", "add", "Library"),
+        ("unit", "add", "Social services/Youth station"),
+        ("invite", "--role", "coordinator"),
+        ("invite", "list"),
+        ("invite", "revoke", "1"),
+        ("person", "list"),
+        ("person", "deactivate", "1"),
+        ("locality", "set", "--validity-months", "6"),
+    ],
+)
+def test_with_several_localities_every_command_must_name_an_existing_one(
+    espoo_cli: str, kaikubot: Kaikubot, command: tuple[str, ...]
+) -> None:
+    assert kaikubot("init", "--locality", "Vantaa").status == 0
+    trail = audit_trail(espoo_cli)
+
+    assert refused(kaikubot(*command), "there are several localities: name one with --locality")
+    assert refused(kaikubot(*command, "--locality", "Turku"), "no locality called 'Turku'")
+    assert audit_trail(espoo_cli) == trail
+
+
+def test_without_any_locality_the_commands_point_to_init(url: str, kaikubot: Kaikubot) -> None:
+    outcome = kaikubot("org", "add", "Library")
+
+    assert refused(outcome, "there is no locality yet: create one with `kaikubot init")
+    assert rows(url, Organisation) == []
+
+
+# --- organisations and units ----------------------------------------------------------------
+
+
+def test_organisations_and_units_are_added_to_the_named_locality(
+    espoo_cli: str, kaikubot: Kaikubot
+) -> None:
+    kaikubot("init", "--locality", "Vantaa")
+
+    org = kaikubot("org", "add", "Airport clinic", "--locality", "Vantaa")
+    unit = kaikubot("unit", "add", "Airport clinic/Gate 1", "--locality", "Vantaa")
+
+    espoo, vantaa = rows(espoo_cli, Locality)
+    social, airport = rows(espoo_cli, Organisation)
+    family, gate = rows(espoo_cli, Unit)
+    assert org.out == [f"Added organisation #{airport.id} Airport clinic to Vantaa."]
+    assert unit.out == [f"Added unit #{gate.id} Airport clinic/Gate 1."]
+    assert (social.locality_id, social.kind) == (espoo.id, "social services")
+    assert (airport.locality_id, airport.kind) == (vantaa.id, "")
+    assert (family.organisation_id, gate.organisation_id) == (social.id, airport.id)
+    # Espoo's organisation is not Vantaa's, even under the same name.
+    assert refused(
+        kaikubot("unit", "add", "Social services/Gate 2", "--locality", "Vantaa"),
+        "no organisation 'Social services' in Vantaa",
+    )
+
+
+@pytest.mark.parametrize(
+    ("command", "problem"),
+    [
+        (("org", "add", "Social services"), "'Social services' is already in Espoo"),
+        (("unit", "add", "Social services"), "give the unit as ORGANISATION/UNIT"),
+        (("unit", "add", "Social services/"), "give the unit as ORGANISATION/UNIT"),
+        (("unit", "add", "/Family centre"), "give the unit as ORGANISATION/UNIT"),
+        (("unit", "add", "Library/Main"), "no organisation 'Library' in Espoo"),
+        (("unit", "add", "Social services/Family centre"), "exists already"),
+    ],
+)
+def test_a_bad_organisation_or_unit_exits_2_with_one_clear_line(
+    espoo_cli: str, kaikubot: Kaikubot, command: tuple[str, ...], problem: str
+) -> None:
+    trail = audit_trail(espoo_cli)
+
+    assert refused(kaikubot(*command), problem)
+    assert len(rows(espoo_cli, Organisation)) == 1
+    assert len(rows(espoo_cli, Unit)) == 1
+    assert audit_trail(espoo_cli) == trail
+
+
+# --- invitations ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("options", "described", "scope"),
+    [
+        (
+            ("--role", "issuer", "--unit", "Social services/Family centre"),
+            "issuer at Social services/Family centre",
+            {"unit": "Family centre", "organisation": "Social services"},
+        ),
+        (
+            ("--role", "contact", "--org", "Social services"),
+            "contact person of Social services",
+            {"unit": None, "organisation": "Social services"},
+        ),
+        (("--role", "coordinator"), "coordinator of Espoo", {"unit": None, "organisation": None}),
+    ],
+)
+def test_an_invitation_is_created_for_its_role_and_scope(
+    espoo_cli: str,
+    kaikubot: Kaikubot,
+    options: tuple[str, ...],
+    described: str,
+    scope: dict[str, str | None],
+) -> None:
+    outcome = kaikubot("invite", *options)
+
+    assert outcome.status == 0, outcome.err
+    invitation = rows(espoo_cli, Invitation)[-1]
+    assert re.fullmatch(
+        rf"One-time invitation #{invitation.id} for {described} \(expires .* UTC\):",
+        outcome.out[0],
+    )
+    assert invitation.code_hash == invitations.hash_code(outcome.code())
+    assert invitation.role is Role(options[1])
+    (family,) = rows(espoo_cli, Unit)
+    (social,) = rows(espoo_cli, Organisation)
+    assert invitation.unit_id == (family.id if scope["unit"] else None)
+    assert invitation.organisation_id == (social.id if scope["organisation"] else None)
+    assert invitation.locality_id == rows(espoo_cli, Locality)[0].id
+    assert audit_trail(espoo_cli)[-1][:2] == ("invite", "invitation")
+
+
+@pytest.mark.parametrize(
+    ("options", "problem"),
+    [
+        ((), "give the role: kaikubot invite --role issuer|contact|coordinator"),
+        (("--role", "issuer"), "an issuer invitation needs --unit ORGANISATION/UNIT"),
+        (("--role", "issuer", "--unit", "Family centre"), "give the unit as ORGANISATION/UNIT"),
+        (("--role", "issuer", "--unit", "Social services/Gate 1"), "no unit 'Social services/"),
+        (("--role", "contact"), "a contact person invitation needs --org ORGANISATION"),
+        (("--role", "contact", "--org", "Library"), "no organisation 'Library' in Espoo"),
+    ],
+)
+def test_an_invitation_without_its_scope_exits_2(
+    espoo_cli: str, kaikubot: Kaikubot, options: tuple[str, ...], problem: str
+) -> None:
+    assert refused(kaikubot("invite", *options), problem)
+    assert len(rows(espoo_cli, Invitation)) == 1  # the one from init
+
+
+def test_invite_list_shows_each_invitation_open_used_revoked_or_expired(
+    espoo_cli: str, kaikubot: Kaikubot
+) -> None:
+    used = kaikubot("invite", "--role", "issuer", "--unit", "Social services/Family centre")
+    kaikubot("invite", "--role", "contact", "--org", "Social services")
+    kaikubot("invite", "--role", "coordinator")
+    first, issuer, contact, coordinator = (i.id for i in rows(espoo_cli, Invitation))
+
+    async def use_and_expire(session: AsyncSession) -> None:
+        await invitations.redeem(session, used.code(), telegram_id=501, display_name="Ilmari")
+        expiring = await session.get(Invitation, first)
+        assert expiring is not None
+        expiring.expires_at = utcnow() - timedelta(minutes=1)
+
+    in_database(espoo_cli, use_and_expire)
+    assert kaikubot("invite", "revoke", str(contact)).out == [f"Revoked invitation #{contact}."]
+
+    outcome = kaikubot("invite", "list")
+
+    assert outcome.status == 0
+    assert outcome.out[0] == "Invitations of Espoo:"
+    states = {
+        int(match[1]): (match[2], match[3])
+        for line in outcome.out[1:]
+        if (match := re.match(r"  #(\d+) (.+): (\w+) \(created ", line))
+    }
+    assert states == {
+        coordinator: ("coordinator of Espoo", "open"),
+        contact: ("contact person of Social services", "revoked"),
+        issuer: ("issuer at Social services/Family centre", "used"),
+        first: ("coordinator of Espoo", "expired"),
+    }
+    # Newest first.
+    assert list(states) == [coordinator, contact, issuer, first]
+
+
+def test_an_invitation_that_is_used_or_revoked_cannot_be_revoked(
+    espoo_cli: str, kaikubot: Kaikubot
+) -> None:
+    (invitation,) = rows(espoo_cli, Invitation)
+    assert kaikubot("invite", "revoke", str(invitation.id)).status == 0
+
+    assert refused(
+        kaikubot("invite", "revoke", str(invitation.id)),
+        f"no unused invitation #{invitation.id} in Espoo",
+    )
+    assert refused(kaikubot("invite", "revoke", "999"), "no unused invitation #999 in Espoo")
+    assert refused(kaikubot("invite", "revoke"), "give the invitation's number")
+
+
+async def test_a_revoked_invitation_can_no_longer_be_redeemed(
+    bot_database: str,
+    kaikubot: Kaikubot,
+    app: KaikuApplication,
+    sim: TelegramSimulator,
+    espoo: Network,
+) -> None:
+    created = await asyncio.to_thread(
+        kaikubot, "invite", "--role", "issuer", "--unit", "Social services/Family centre",
+        "--locality", "Espoo",
+    )  # fmt: skip
+    async with app.services.database.read() as session:
+        (invitation,) = await session.scalars(select(Invitation))
+    # Vantaa cannot revoke Espoo's invitation.
+    assert refused(
+        await asyncio.to_thread(
+            kaikubot, "invite", "revoke", str(invitation.id), "--locality", "Vantaa"
+        ),
+        f"no unused invitation #{invitation.id} in Vantaa",
+    )
+
+    revoked = await asyncio.to_thread(
+        kaikubot, "invite", "revoke", str(invitation.id), "--locality", "Espoo"
+    )
+    assert revoked.status == 0
+    niina = await sim.user("Niina", language_code="en")
+    await niina.send(f"/start {created.code()}")
+
+    assert niina.last_reply().text.startswith("This invitation has been withdrawn.")
+    async with app.services.database.read() as session:
+        assert await people.by_telegram_id(session, niina.id) is None
+        event = (await session.scalars(select(AuditEvent).order_by(AuditEvent.id))).all()[-1]
+    assert (event.action, event.entity, event.entity_id) == ("revoke", "invitation", invitation.id)
+    assert event.before == {"revoked_at": None}
+    assert event.after is not None
+    assert event.after["revoked_at"]
+
+
+# --- people ---------------------------------------------------------------------------------
+
+
+async def test_person_list_shows_the_people_of_a_locality_with_their_roles_and_state(
+    bot_database: str, kaikubot: Kaikubot, app: KaikuApplication, espoo: Network
+) -> None:
+    database = app.services.database
+    ilona = await add_person(database, 601, "Ilona", (Role.ISSUER, espoo.units["family"]))
+    kalle = await add_person(
+        database,
+        602,
+        "Kalle",
+        (Role.CONTACT, espoo.organisations["red_cross"]),
+        (Role.ISSUER, espoo.units["helpline"]),
+    )
+    anna = await add_person(
+        database, 603, "Anna", (Role.COORDINATOR, espoo.localities["espoo"]), active=False
+    )
+    await add_person(database, 604, "Veera", (Role.COORDINATOR, espoo.localities["vantaa"]))
+
+    outcome = await asyncio.to_thread(kaikubot, "person", "list", "--locality", "Espoo")
+
+    assert outcome.status == 0, outcome.err
+    assert outcome.out == [
+        "People of Espoo:",
+        f"  #{anna} Anna (deactivated): coordinator of Espoo",
+        f"  #{ilona} Ilona (active): issuer at Social services/Family centre",
+        f"  #{kalle} Kalle (active): issuer at Red Cross/Helpline, contact person of Red Cross",
+    ]
+
+
+async def test_deactivating_a_person_ends_their_access_at_once_and_removes_their_menu(
+    bot_database: str,
+    kaikubot: Kaikubot,
+    app: KaikuApplication,
+    sim: TelegramSimulator,
+    espoo: Network,
+    telegram: TelegramModel,
+) -> None:
+    created = await asyncio.to_thread(
+        kaikubot, "invite", "--role", "coordinator", "--locality", "Espoo"
+    )
+    kaisa = await sim.user("Kaisa", language_code="en")
+    await kaisa.send(f"/start {created.code()}")
+    await app.services.courier.deliver_due(app.bot)
+    assert [c["command"] for c in telegram.commands_seen_by(kaisa.id)] == [
+        "help",
+        "invite",
+        "me",
+        "language",
+        "cancel",
+    ]
+    async with app.services.database.read() as session:
+        person = await people.by_telegram_id(session, kaisa.id)
+    assert person is not None
+
+    outcome = await asyncio.to_thread(
+        kaikubot, "person", "deactivate", str(person.id), "--locality", "Espoo"
+    )
+
+    assert outcome.status == 0, outcome.err
+    assert outcome.out == [f"Deactivated #{person.id} Kaisa: their access ended."]
+    # At once: before any menu refresh reaches Telegram, the next message meets a stranger.
+    await kaisa.send("/invite")
+    assert kaisa.last_reply().text.startswith(STRANGER)
+    assert kaisa.buttons() == []
+    async with app.services.database.read() as session:
+        queued = (await session.scalars(select(OutboxMessage))).all()[-1]
+        event = (await session.scalars(select(AuditEvent).order_by(AuditEvent.id))).all()[-1]
+    assert (queued.chat_id, queued.kind, queued.status) == (
+        kaisa.id,
+        "commands",
+        OutboxStatus.PENDING,
+    )
+    assert (event.action, event.entity, event.entity_id) == ("deactivate", "person", person.id)
+    assert (event.before, event.after, event.actor_person_id) == (
+        {"active": True},
+        {"active": False},
+        None,
+    )
+
+    await app.services.courier.deliver_due(app.bot)
+
+    # The chat's own menu is gone: Telegram shows the strangers' default one.
+    assert telegram.commands_seen_by(kaisa.id) == [
+        {"command": "help", "description": "What I can do for you"}
+    ]
+
+
+async def test_only_an_active_person_of_the_locality_can_be_deactivated(
+    bot_database: str, kaikubot: Kaikubot, app: KaikuApplication, espoo: Network
+) -> None:
+    database = app.services.database
+    veera = await add_person(database, 701, "Veera", (Role.ISSUER, espoo.units["gate"]))
+    former = await add_person(
+        database, 702, "Fanny", (Role.ISSUER, espoo.units["family"]), active=False
+    )
+
+    for person_id, locality, problem in [
+        (veera, "Espoo", f"no person #{veera} in Espoo"),
+        (999, "Espoo", "no person #999 in Espoo"),
+        (former, "Espoo", f"#{former} Fanny is already deactivated"),
+    ]:
+        outcome = await asyncio.to_thread(
+            kaikubot, "person", "deactivate", str(person_id), "--locality", locality
+        )
+        assert refused(outcome, problem), outcome.err
+
+    async with database.read() as session:
+        assert (await people.by_id(session, veera)).active  # type: ignore[union-attr]
+        assert (await session.scalars(select(OutboxMessage))).all() == []
+
+
+# --- the audit log --------------------------------------------------------------------------
+
+
+def test_every_change_made_from_the_command_line_is_in_the_audit_log(
+    url: str, kaikubot: Kaikubot
+) -> None:
+    kaikubot("init", "--locality", "Espoo", "--card-example", "KK123456")
+    kaikubot("locality", "set", "--validity-months", "6")
+    kaikubot("org", "add", "Social services")
+    kaikubot("unit", "add", "Social services/Family centre")
+    kaikubot("invite", "--role", "issuer", "--unit", "Social services/Family centre")
+    kaikubot("invite", "revoke", "2")
+    kaikubot("invite", "list")  # reading changes nothing
+    kaikubot("person", "list")
+
+    (espoo,) = rows(url, Locality)
+    (social,) = rows(url, Organisation)
+    (family,) = rows(url, Unit)
+    trail = rows(url, AuditEvent)
+    assert {event.actor_person_id for event in trail} == {None}
+    assert [(e.action, e.entity, e.entity_id) for e in trail] == [
+        ("add", "locality", espoo.id),
+        ("configure", "locality", espoo.id),
+        ("invite", "invitation", 1),
+        ("configure", "locality", espoo.id),
+        ("add", "organisation", social.id),
+        ("add", "unit", family.id),
+        ("invite", "invitation", 2),
+        ("revoke", "invitation", 2),
+    ]
+    assert (trail[1].before, trail[1].after) == (
+        {"card_number_examples": []},
+        {"card_number_examples": ["KK123456"]},
+    )
+    assert (trail[3].before, trail[3].after) == ({"validity_months": 12}, {"validity_months": 6})
+    assert trail[4].after == {"locality_id": espoo.id, "name": "Social services", "kind": ""}
+    assert trail[5].after == {"organisation_id": social.id, "name": "Family centre"}
+    assert trail[6].after is not None
+    assert (trail[6].after["role"], trail[6].after["unit_id"]) == ("issuer", family.id)
+    assert trail[7].before == {"revoked_at": None}
