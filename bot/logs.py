@@ -30,6 +30,13 @@ def configure(level: str, secrets: list[str]) -> None:
     redact = RedactFilter(secrets)
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)
+    quiet_libraries()
+
+
+def quiet_libraries() -> None:
+    """Keep libraries from logging what people type, or the token, at any level we set."""
     # httpx logs every request URL at INFO, and the URL holds the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # At DEBUG, python-telegram-bot logs whole updates and requests: what people typed.
+    logging.getLogger("telegram").setLevel(logging.INFO)

@@ -11,9 +11,10 @@ from bot.audience import ANYONE, PEOPLE
 from bot.commands import commands_for
 from bot.context import BotContext
 from bot.i18n import Translator, translator
+from bot.jobs import kick_outbox
 from bot.settings import SUPPORTED_LANGUAGES
 from handlers import callbacks
-from storage import people
+from storage import outbox, people
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -85,7 +86,10 @@ async def choose_language(update: Update, context: BotContext) -> None:
         await query.answer()
         return
     people.set_language(context.session, person, code)
+    # The command menu follows the language too.
+    outbox.enqueue(context.session, person.telegram_id, "", kind=outbox.COMMANDS)
     await context.session.commit()
+    kick_outbox(context)
     context.t = translator(code)
     await query.answer()
     await query.edit_message_text(confirmation(context.t))

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from bot.context import KaikuApplication
-from handlers import callbacks
 from bot.sandbox.telegram_model import TelegramModel
+from handlers import callbacks
 from storage.models import Base, Role
 from tests.support.network import Network, add_person
 from tests.support.simulator import SimulatedUser, TelegramSimulator

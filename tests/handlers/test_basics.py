@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.context import KaikuApplication
+from bot.sandbox.telegram_model import TelegramModel
 from storage import people
 from storage.models import Role
 from tests.support.network import Network, add_person
@@ -139,3 +140,19 @@ async def test_a_deactivated_person_is_a_stranger_again(
     await former.send("/help")
 
     assert "invitation" in former.last_reply().text
+
+
+async def test_choosing_a_language_also_translates_the_command_menu(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network, telegram: TelegramModel
+) -> None:
+    issuer = await sim.user("Irma", language_code="fi")
+    await add_person(app.services.database, issuer.id, "Irma", (Role.ISSUER, espoo.units["family"]))
+
+    await issuer.send("/language")
+    await issuer.click("svenska")
+    await app.services.courier.deliver_due(app.bot)
+
+    menu = {
+        entry["command"]: entry["description"] for entry in telegram.commands_seen_by(issuer.id)
+    }
+    assert menu["issue"] == "Dela ut ett Kaikukort"

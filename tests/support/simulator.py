@@ -120,6 +120,16 @@ class SimulatedUser:
         offered = [m.button_labels() for m in self._visible_bot_messages() if m.button_labels()]
         raise AssertionError(f"no button {label!r} in the chat; buttons shown: {offered}")
 
+    async def click_on(self, message_id: int, label: str) -> None:
+        """Press the button with this label on one particular (perhaps old) bot message."""
+        message = next(m for m in self._visible_bot_messages() if m.message_id == message_id)
+        button = message.button(label)
+        if button is None or "callback_data" not in button:
+            raise AssertionError(f"message {message_id} has no button {label!r}")
+        update = self.model.user_clicks(self.id, message_id, button["callback_data"])
+        self._last_query_id = update["callback_query"]["id"]
+        await self._act(update)
+
     def block_bot(self) -> None:
         """Block the bot, as a person does from the chat's menu."""
         self.model.block_bot(self.id)

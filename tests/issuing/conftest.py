@@ -1,0 +1,65 @@
+"""Fixtures for the issuing form: an issuer of one unit, and helpers that fill the form."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from bot.context import KaikuApplication
+from storage.models import Card, Issuance, Role
+from tests.support.network import Network, add_person
+from tests.support.simulator import SimulatedUser, TelegramSimulator
+
+Fill = Callable[..., Awaitable[None]]
+
+
+@pytest.fixture
+async def issuer(sim: TelegramSimulator, app: KaikuApplication, espoo: Network) -> SimulatedUser:
+    """Ilona, who issues cards at Espoo's family centre and speaks English."""
+    user = await sim.user("Ilona", language_code="en")
+    await add_person(app.services.database, user.id, "Ilona", (Role.ISSUER, espoo.units["family"]))
+    return user
+
+
+async def issue_new_card(
+    user: SimulatedUser,
+    number: str = "KK123456",
+    *,
+    birth_year: str = "1985",
+    postal_code: str = "02150",
+    children: str = "2",
+    confirm: bool = True,
+) -> None:
+    """Fill a new-card form with one choice for each voluntary question."""
+    await user.send("/issue")
+    await user.click("All four apply")
+    await user.click("New card")
+    await user.send(number)
+    await user.send(birth_year)
+    await user.send(postal_code)
+    await user.click(children)
+    await user.click("Woman")
+    await user.click("Student")
+    await user.click("4")
+    await user.click("Yes")
+    if confirm:
+        await user.click("Confirm")
+
+
+async def issuances(app: KaikuApplication) -> list[Issuance]:
+    """Every stored issuance, oldest first."""
+    async with app.services.database.read() as session:
+        return list(
+            await session.scalars(
+                select(Issuance).options(selectinload(Issuance.card)).order_by(Issuance.id)
+            )
+        )
+
+
+async def cards_stored(app: KaikuApplication) -> list[Card]:
+    """Every stored card, oldest first."""
+    async with app.services.database.read() as session:
+        return list(await session.scalars(select(Card).order_by(Card.id)))
