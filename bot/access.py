@@ -64,9 +64,13 @@ def current_person(found: Person | None) -> Person | None:
 
 
 def handles(
-    audience: Audience, *, writes: bool = False
+    audience: Audience, *, writes: bool = False, draft: str | None = None
 ) -> Callable[[Callback[R]], Callback[R | None]]:
-    """Declare who may use a handler and open its session; refusals change nothing."""
+    """Declare who may use a handler and open its session; refusals change nothing.
+
+    With `draft`, the person's draft of that conversation is read by the same query as the
+    person (context.draft): a form's step costs one statement less.
+    """
 
     def decorate(callback: Callback[R]) -> Callback[R | None]:
         declaration = Declaration(callback.__qualname__, audience, writes)
@@ -77,7 +81,15 @@ def handles(
             user = update.effective_user
             database = context.db
             async with database.write() if writes else database.read() as session:
-                found = await people.by_telegram_id(session, user.id) if user else None
+                found = None
+                context.draft = None
+                if user is not None and draft is not None:
+                    chat_id = update.effective_chat.id if update.effective_chat else user.id
+                    found, context.draft = await people.with_draft(
+                        session, user.id, chat_id=chat_id, conversation=draft
+                    )
+                elif user is not None:
+                    found = await people.by_telegram_id(session, user.id)
                 person = current_person(found)
                 if writes and found is not None and user is not None:
                     people.remember_telegram_language(found, user.language_code)

@@ -15,6 +15,7 @@ from bot.context import BotContext, KaikuApplication, Services
 from bot.errors import on_error
 from bot.outbox import OutboxCourier
 from bot.settings import Settings
+from bot.updates import PerChatUpdateProcessor
 from storage import deployment
 from storage.db import Database
 from storage.persistence import DraftPersistence
@@ -45,8 +46,8 @@ def build_application(
         .base_file_url(settings.file_base_url)
         .context_types(ContextTypes(context=BotContext))
         .persistence(DraftPersistence(database))
-        # Conversations need one update at a time (see pitfalls).
-        .concurrent_updates(False)
+        # Conversations need their updates one at a time: per chat, not for everybody.
+        .concurrent_updates(PerChatUpdateProcessor())
         .post_init(start_up)
         .post_shutdown(_close_database)
     )

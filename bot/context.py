@@ -12,7 +12,7 @@ from bot.i18n import Translator, translator
 from bot.outbox import OutboxCourier
 from bot.settings import Settings
 from storage.db import Database
-from storage.models import Person
+from storage.models import Draft, Person
 
 AnyDict = dict[Any, Any]
 
@@ -50,6 +50,8 @@ class BotContext(CallbackContext[ExtBot[None], AnyDict, AnyDict, AnyDict]):
         self.t: Translator = translator(self.services.settings.default_language)
         # Set by bot.access before a handler runs: who is writing, and this update's session.
         self.person: Person | None = None
+        # The person's draft, when the handler asked bot.access to read it with the person.
+        self.draft: Draft | None = None
         self._session: AsyncSession | None = None
 
     @property

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from storage import audit
-from storage.models import Organisation, Person, Role, RoleAssignment, Unit, utcnow
+from storage.models import Draft, Organisation, Person, Role, RoleAssignment, Unit, utcnow
 
 
 async def by_telegram_id(session: AsyncSession, telegram_id: int) -> Person | None:
@@ -16,6 +16,27 @@ async def by_telegram_id(session: AsyncSession, telegram_id: int) -> Person | No
         select(Person).options(joinedload(Person.roles)).where(Person.telegram_id == telegram_id)
     )
     return result.unique().scalar_one_or_none()
+
+
+async def with_draft(
+    session: AsyncSession, telegram_id: int, *, chat_id: int, conversation: str
+) -> tuple[Person | None, Draft | None]:
+    """The person, their roles and their draft of a conversation, in one query."""
+    result = await session.execute(
+        select(Person, Draft)
+        .outerjoin(
+            Draft,
+            and_(
+                Draft.user_id == Person.telegram_id,
+                Draft.chat_id == chat_id,
+                Draft.conversation == conversation,
+            ),
+        )
+        .options(joinedload(Person.roles))
+        .where(Person.telegram_id == telegram_id)
+    )
+    row = result.unique().first()
+    return (row[0], row[1]) if row else (None, None)
 
 
 async def add(

@@ -93,7 +93,9 @@ def expired_text(context: BotContext) -> str:
 
 async def begin(update: Update, context: BotContext) -> Turn | None:
     """Load the person's form for this update; tell them and return None if it is gone."""
-    draft = await drafting.load(update, context, CONVERSATION, lock=True)
+    # Read with the person by bot.access (handlers here are declared with draft=CONVERSATION).
+    # Updates of one person are handled one at a time, so no row lock is needed.
+    draft = context.draft
     if draft is None or draft.step == drafts.EXPIRED:
         if draft is not None:
             await drafting.end(update, context, CONVERSATION)
@@ -191,7 +193,7 @@ def pressed_label(query: CallbackQuery) -> str | None:
 def typed(function: StepFunction) -> Callable[[Update, BotContext], Coroutine[Any, Any, State]]:
     """A handler for a typed answer."""
 
-    @handles(ISSUERS, writes=True)
+    @handles(ISSUERS, writes=True, draft=CONVERSATION)
     async def on_text(update: Update, context: BotContext) -> State:
         turn = await begin(update, context)
         if turn is None:
@@ -210,7 +212,7 @@ def typed(function: StepFunction) -> Callable[[Update, BotContext], Coroutine[An
 def pressed(function: StepFunction) -> Callable[[Update, BotContext], Coroutine[Any, Any, State]]:
     """A handler for a button of the form; a button of an older message changes nothing."""
 
-    @handles(ISSUERS, writes=True)
+    @handles(ISSUERS, writes=True, draft=CONVERSATION)
     async def on_button(update: Update, context: BotContext) -> State:
         query = update.callback_query
         if query is None or query.data is None:
@@ -251,6 +253,7 @@ def photographed(
             await message.delete()
         async with context.db.write() as session:
             context.session = session
+            context.draft = await drafting.load(update, context, CONVERSATION)
             turn = await begin(update, context)
             if turn is None:
                 return END

@@ -22,12 +22,12 @@ from handlers.issuing.steps import choose_unit
 from storage import drafts, people, scopes
 
 
-@handles(ISSUERS, writes=True)
+@handles(ISSUERS, writes=True, draft=CONVERSATION)
 async def start_form(update: Update, context: BotContext) -> State:
     """Start a new form: pick the unit, or check eligibility when there is only one."""
     person = context.person
     unit_ids = people.unit_ids(person) if person else set()
-    previous = await drafting.load(update, context, CONVERSATION)
+    previous = context.draft
     notes = [expired_text(context)] if previous and previous.step == drafts.EXPIRED else []
     units = await scopes.issuing_units(context.session, unit_ids)
     if not units:
@@ -47,7 +47,7 @@ async def start_form(update: Update, context: BotContext) -> State:
     return await finish(turn, step, pressed=context.t.gettext("Issue another card"))
 
 
-@handles(ISSUERS, writes=True)
+@handles(ISSUERS, writes=True, draft=CONVERSATION)
 async def cancel_form(update: Update, context: BotContext) -> int:
     """Drop the form; nothing is stored."""
     await drafting.end(update, context, CONVERSATION)
@@ -59,7 +59,7 @@ async def cancel_form(update: Update, context: BotContext) -> int:
     return END
 
 
-@handles(ISSUERS, writes=True)
+@handles(ISSUERS, writes=True, draft=CONVERSATION)
 async def stale_button(update: Update, context: BotContext) -> State:
     """A button of an earlier question: it changes nothing."""
     turn = await begin(update, context)
@@ -73,7 +73,7 @@ async def stale_button(update: Update, context: BotContext) -> State:
     return None
 
 
-@handles(ISSUERS, writes=True)
+@handles(ISSUERS, writes=True, draft=CONVERSATION)
 async def not_expected(update: Update, context: BotContext) -> State:
     """Input the current question does not take: say so and ask it again."""
     turn = await begin(update, context)

@@ -1,0 +1,196 @@
+"""Complete new-card issuances by many issuers through the real application, beside anchors.
+
+Anchors from the same run on the same fake Telegram: a bare python-telegram-bot echo bot, and
+that echo bot doing one SQLAlchemy write transaction per update (the least a crash-safe step
+costs). Issuers run closed loop: each waits for the reply before the next step; the photo path
+is excluded. Bar: issuing steps/s ≥ 70% of the one-write echo bot, p99 per step < 10 ms.
+Also prints the interactions a new card and an unchanged renewal take (bars: 12 and 6).
+
+Run: make bench   (or: .venv/bin/python -m bench.issuing [--issuers N] [--cards N])
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bench.common import (
+    Figures,
+    anchor_application,
+    drive,
+    echo,
+    echo_with_write,
+    fresh_database,
+    report,
+    settings_for,
+    temporary_directory,
+)
+from bot.app import build_application, start_up
+from bot.sandbox.telegram_model import TelegramModel
+from storage.db import Database
+from storage.models import Issuance, Role
+from tests.support.fake_transport import FakeTelegramRequest
+from tests.support.network import add_person, build_network
+from tests.support.simulator import SimulatedUser, TelegramSimulator
+
+STEPS_BAR = 0.70
+P99_BAR_MS = 10.0
+NEW_CARD_BAR = 12
+RENEWAL_BAR = 6
+
+
+class Counting:
+    """Wraps a simulated person, counting messages sent and buttons tapped, timing each."""
+
+    def __init__(self, user: SimulatedUser) -> None:
+        self.user = user
+        self.interactions = 0
+        self.latencies: list[float] = []
+
+    async def send(self, text: str) -> None:
+        await self._timed(self.user.send(text))
+
+    async def click(self, label: str) -> None:
+        await self._timed(self.user.click(label))
+
+    async def _timed(self, action: object) -> None:
+        self.interactions += 1
+        started = time.perf_counter()
+        await action  # type: ignore[misc]
+        self.latencies.append(time.perf_counter() - started)
+
+
+async def new_card(person: Counting, number: str) -> None:
+    """A new card: one unit, postal code in the network, ≤ 5 children, every voluntary answered."""
+    await person.send("/issue")
+    await person.click("All four apply")
+    await person.click("New card")
+    await person.send(number)
+    await person.send("1985")
+    await person.send("02150")
+    await person.click("2")
+    await person.click("Woman")
+    await person.click("Student")
+    await person.click("4")
+    await person.click("Yes")
+    await person.click("Confirm")
+
+
+async def unchanged_renewal(person: Counting, number: str) -> None:
+    """An unchanged renewal: only the wellbeing question is answered again."""
+    await person.send("/issue")
+    await person.click("All four apply")
+    await person.click("Renewal")
+    await person.send(number)
+    await person.click("4")
+    await person.click("Confirm")
+
+
+async def issuers(
+    simulator: TelegramSimulator, database: Database, count: int
+) -> list[SimulatedUser]:
+    network = await build_network(database)
+    users = []
+    for index in range(count):
+        user = await simulator.user(f"Issuer {index}", language_code="en")
+        await add_person(database, user.id, user.first_name, (Role.ISSUER, network.units["family"]))
+        users.append(user)
+    return users
+
+
+async def measure_anchor(
+    name: str, directory: Path, count: int, rounds: int, *, write: bool
+) -> Figures:
+    url = await fresh_database(directory)
+    database = Database.from_url(url)
+    model = TelegramModel()
+    application = anchor_application(model, echo_with_write(database) if write else echo)
+    await application.initialize()
+    simulator = TelegramSimulator(model, application)
+    users = await issuers(simulator, database, count)
+    await drive(name, users, lambda _: ["hello"], 3)
+    figures = await drive(name, users, lambda _: ["hello"], rounds)
+    await application.shutdown()
+    await database.dispose()
+    return figures
+
+
+async def measure_issuing(directory: Path, count: int, cards: int) -> tuple[Figures, int, int]:
+    url = await fresh_database(directory)
+    model = TelegramModel()
+    application = build_application(settings_for(url), request=FakeTelegramRequest(model))
+    await application.initialize()
+    await start_up(application)
+    database = application.services.database
+    simulator = TelegramSimulator(model, application)
+    people = [Counting(user) for user in await issuers(simulator, database, count)]
+
+    async def one(index: int, person: Counting) -> None:
+        for card in range(cards):
+            await new_card(person, f"KK{index:03d}{card:03d}")
+
+    await one(999, Counting(people[0].user))  # warm-up, not counted
+    for person in people:
+        person.latencies.clear()
+    started = time.perf_counter()
+    await asyncio.gather(*(one(index, person) for index, person in enumerate(people)))
+    seconds = time.perf_counter() - started
+    latencies = [latency for person in people for latency in person.latencies]
+    figures = Figures("kaikubot issuing steps", len(latencies), seconds, latencies)
+
+    # Interactions of one scripted new card and one unchanged renewal.
+    scripted = Counting(people[0].user)
+    await new_card(scripted, "KK900001")
+    new_card_interactions = scripted.interactions
+    async with database.write() as session:
+        for issuance in await session.scalars(select(Issuance)):
+            issuance.valid_until = issuance.issued_on - timedelta(days=1)
+        await session.commit()
+    renewing = Counting(people[0].user)
+    await unchanged_renewal(renewing, "KK900001")
+    renewal_interactions = renewing.interactions
+    await application.shutdown()
+    await database.dispose()
+    return figures, new_card_interactions, renewal_interactions
+
+
+async def main(count: int, cards: int) -> None:
+    with temporary_directory() as tmp:
+        base = Path(tmp)
+        for name in ("bare", "write", "kaikubot"):
+            (base / name).mkdir()
+        bare = await measure_anchor("bare echo", base / "bare", count, cards * 12, write=False)
+        write = await measure_anchor(
+            "echo + one write", base / "write", count, cards * 12, write=True
+        )
+        issuing, new_interactions, renewal_interactions = await measure_issuing(
+            base / "kaikubot", count, cards
+        )
+    print(f"{count} issuers, {cards} new cards each, closed loop, SQLite file database")
+    report([bare, write, issuing], write)
+    card_rate = issuing.per_second / 12
+    ratio = issuing.per_second / write.per_second
+    print(f"cards/s: {card_rate:,.1f}")
+    print(
+        f"issuing steps are {ratio:.0%} of the one-write echo bot (bar {STEPS_BAR:.0%}): "
+        f"{'meets' if ratio >= STEPS_BAR else 'MISSES'}"
+    )
+    print(
+        f"p99 per step {issuing.p99_ms:.2f} ms (bar {P99_BAR_MS:.0f} ms): "
+        f"{'meets' if issuing.p99_ms < P99_BAR_MS else 'MISSES'}"
+    )
+    print(f"interactions for a new card: {new_interactions} (bar {NEW_CARD_BAR})")
+    print(f"interactions for an unchanged renewal: {renewal_interactions} (bar {RENEWAL_BAR})")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--issuers", type=int, default=20)
+    parser.add_argument("--cards", type=int, default=10)
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.issuers, arguments.cards))
