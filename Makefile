@@ -12,8 +12,15 @@ MO := $(PO:.po=.mo)
 
 .PHONY: run test install install-test catalogs extract update-catalogs lint typecheck pytest migrate bench clean
 
+# Without a bot token (environment or .env) `make run` opens the sandbox instead of failing.
 run: install catalogs migrate
-	@$(BIN)/kaikubot run
+	@if [ -n "$$KAIKUBOT_TOKEN" ] || \
+		grep -Eqs '^[[:space:]]*(export[[:space:]]+)?KAIKUBOT_TOKEN[[:space:]]*=[[:space:]]*"?[^[:space:]#"]' .env; then \
+		$(BIN)/kaikubot run; \
+	else \
+		echo "No bot token configured, so this is the sandbox (demo data, no Telegram). For the real bot, get a token from @BotFather and put it in KAIKUBOT_TOKEN (environment or .env)."; \
+		$(BIN)/kaikubot sandbox; \
+	fi
 
 test: install-test catalogs lint typecheck pytest
 

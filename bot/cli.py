@@ -8,6 +8,7 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 
 from bot import admin, logs
+from bot.sandbox import demo
 from bot.settings import Settings, SettingsError, load_settings
 from storage import migrate
 from storage.db import Database, create_engine
@@ -26,6 +27,15 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="kaikubot", description="The Kaikukortti assistant bot.")
     commands = root.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="start the bot (needs KAIKUBOT_TOKEN)")
+    sandbox = commands.add_parser(
+        "sandbox", help="try the bot without Telegram: demo data and a chat in the terminal"
+    )
+    sandbox.add_argument(
+        "--database",
+        metavar="URL",
+        default=demo.DEFAULT_DATABASE,
+        help=f"the sandbox's own database (default {demo.DEFAULT_DATABASE})",
+    )
 
     db = commands.add_parser("db", help="manage the database")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -153,6 +163,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `kaikubot` console script."""
     arguments = parser().parse_args(argv)
     try:
+        if arguments.command == "sandbox":
+            from bot.sandbox import console  # the emulator's web server is needed only here
+
+            return console.main(arguments.database)
         settings = load_settings()
         if arguments.command == "run":
             run(settings)

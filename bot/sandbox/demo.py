@@ -18,6 +18,8 @@ from storage import localities, network, people
 from storage.db import Database
 from storage.models import Locality, Role
 
+# Never the real KAIKUBOT_DATABASE_URL: the sandbox keeps its data apart.
+DEFAULT_DATABASE = "sqlite+aiosqlite:///sandbox.db"
 LOCALITY = "Demo locality (sandbox)"
 CARD_EXAMPLE = "KK123456"
 POSTAL_CODES = "00100-00990"

@@ -34,7 +34,9 @@ _T = TypeVar("_T")
 
 
 @dataclass
-class _NetworkFault:
+class NetworkFault:
+    """A broken network on demand: the next `remaining` requests of a method, dropped or slow."""
+
     method: str | None  # lower-case method name; None matches any method
     remaining: int
     delay: float | None  # seconds to wait before answering; None drops the connection
@@ -54,9 +56,17 @@ class EmulatorServer:
         # API requests being answered right now, long polls excluded: the bot is busy.
         self.in_flight = 0
         self.requests_served = 0
-        self._faults: list[_NetworkFault] = []
+        # How many requests the network faults hit, for tests to wait on.
+        self.dropped = 0
+        self.delayed = 0
+        self._faults: list[NetworkFault] = []
         self._http: HTTPServer | None = None
         self._closing = asyncio.Event()
+
+    @property
+    def token(self) -> str | None:
+        """The only token the emulator accepts (any, when the model has none)."""
+        return self.model.token
 
     @property
     def base_url(self) -> str:
@@ -114,13 +124,14 @@ class EmulatorServer:
 
     def drop_next(self, count: int = 1, *, method: str | None = None) -> None:
         """Close the connection of the next `count` API requests (of `method`) unanswered."""
-        self._faults.append(_NetworkFault(_lower(method), count, None))
+        self._faults.append(NetworkFault(_lower(method), count, None))
 
     def delay_next(self, seconds: float, count: int = 1, *, method: str | None = None) -> None:
         """Answer the next `count` API requests (of `method`) only after `seconds`."""
-        self._faults.append(_NetworkFault(_lower(method), count, seconds))
+        self._faults.append(NetworkFault(_lower(method), count, seconds))
 
-    def _take_fault(self, method: str) -> _NetworkFault | None:
+    def take_network_fault(self, method: str) -> NetworkFault | None:
+        """Return the network fault the next request of `method` is to suffer, if any."""
         for fault in self._faults:
             if fault.method in (None, method.lower()):
                 fault.remaining -= 1
@@ -200,11 +211,13 @@ class _ApiHandler(_EmulatorHandler):
             self.server.requests_served += 1
 
     async def _answer_call(self, token: str, method: str) -> None:
-        fault = self.server._take_fault(method)
+        fault = self.server.take_network_fault(method)
         if fault is not None and fault.delay is None:
+            self.server.dropped += 1
             self.drop()
             return
         if fault is not None and fault.delay is not None:
+            self.server.delayed += 1
             await self.server.until_closed(asyncio.sleep(fault.delay), self.gone)
         try:
             self.server.model.check_token(token)

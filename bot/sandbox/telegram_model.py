@@ -6,6 +6,7 @@ HTTP (strings, objects as JSON) and get back the `result` Telegram would send, o
 People act through the `user_*` methods, which queue the updates the bot will receive.
 """
 
+import contextlib
 import copy
 import logging
 import time
@@ -155,6 +156,9 @@ class TelegramModel:
         self.calls.append(call)
         fault = self._take_fault(name)
         if fault is not None:
+            # Parsed like any other call, so that tests find a failed call by its parameters.
+            with contextlib.suppress(BotApiError):
+                call.params = normalise(params)
             call.error = fault
             raise fault
         if name not in self._canonical.values():

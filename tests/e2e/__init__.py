@@ -1,0 +1,1 @@
+"""End-to-end tests: the real kaikubot process against the Bot API emulator."""
