@@ -66,8 +66,10 @@ typecheck: install-test
 pytest: install-test catalogs
 	$(BIN)/pytest
 
+# Benchmarks print figures (they are not tests); the README shows the latest.
 bench: install-test catalogs
-	$(BIN)/python bench/throughput.py
+	$(BIN)/python -m bench.throughput
+	$(BIN)/python -m bench.issuing
 
 clean:
 	rm -rf $(VENV) $(MO) .pytest_cache .mypy_cache .ruff_cache
