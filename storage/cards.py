@@ -179,8 +179,3 @@ async def _new_card(session: AsyncSession, number: str) -> Card:
     except IntegrityError:
         raise CardNumberTaken from None
     return card
-
-
-async def issuance_count(session: AsyncSession) -> int:
-    """How many issuances are stored (for tests and summaries)."""
-    return len(list(await session.scalars(select(Issuance.id))))

@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit, people
@@ -210,17 +210,6 @@ async def of_locality(session: AsyncSession, locality_id: int) -> list[Invitatio
             .order_by(Invitation.created_at.desc(), Invitation.id.desc())
         )
     )
-
-
-async def failures(session: AsyncSession, telegram_id: int) -> int:
-    """How many wrong codes a person sent within the failure window."""
-    since = utcnow() - FAILURE_WINDOW
-    count = await session.scalar(
-        select(func.count())
-        .select_from(FailedRedemption)
-        .where(FailedRedemption.telegram_id == telegram_id, FailedRedemption.at > since)
-    )
-    return int(count or 0)
 
 
 def state(invitation: Invitation) -> str:

@@ -69,14 +69,3 @@ def postpone(message: OutboxMessage, error: str, *, wait: timedelta | None = Non
         return
     backoff = wait if wait is not None else min(timedelta(seconds=2**message.attempts), MAX_BACKOFF)
     message.next_attempt_at = utcnow() + backoff
-
-
-async def pending_count(session: AsyncSession) -> int:
-    """How many messages still wait to be sent."""
-    return len(
-        list(
-            await session.scalars(
-                select(OutboxMessage.id).where(OutboxMessage.status == OutboxStatus.PENDING)
-            )
-        )
-    )
