@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import date
 
 from sqlalchemy import select
@@ -65,6 +65,14 @@ class Background:
     life_situation: str | None = None
     wellbeing: int | None = None
     mobile_card: bool | None = None
+
+
+BACKGROUND_FIELDS = tuple(field.name for field in fields(Background))
+
+
+def background_of(issuance: Issuance) -> Background:
+    """The background answers of an earlier issuance (renewals and replacements reuse them)."""
+    return Background(**{name: getattr(issuance, name) for name in BACKGROUND_FIELDS})
 
 
 async def find(session: AsyncSession, number: str) -> Found | None:
@@ -153,14 +161,8 @@ async def record(
         issuer_id=issuer_id,
         issued_on=issued_on,
         valid_until=valid_until,
-        birth_year=background.birth_year,
-        postal_code=background.postal_code,
-        children=background.children,
-        gender=background.gender,
-        life_situation=background.life_situation,
-        wellbeing=background.wellbeing,
-        mobile_card=background.mobile_card,
         form_id=form_id,
+        **asdict(background),
     )
     session.add(issuance)
     try:

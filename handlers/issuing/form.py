@@ -7,7 +7,7 @@ import uuid
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from storage.cards import Background
+from storage.cards import BACKGROUND_FIELDS, Background
 
 CONVERSATION = "issue"
 
@@ -105,15 +105,7 @@ class Form:
         """The background data, once the mandatory answers are in."""
         if self.birth_year is None or self.postal_code is None or self.children is None:
             raise ValueError("the form is not complete")
-        return Background(
-            birth_year=self.birth_year,
-            postal_code=self.postal_code,
-            children=self.children,
-            gender=self.gender,
-            life_situation=self.life_situation,
-            wellbeing=self.wellbeing,
-            mobile_card=self.mobile_card,
-        )
+        return Background(**{name: getattr(self, name) for name in BACKGROUND_FIELDS})
 
     def go(self, answered: Step, following: Step) -> Step:
         """Record that `answered` was answered and move on to `following`."""
@@ -138,10 +130,5 @@ class Form:
     def carry_over(self, background: Background) -> None:
         """Take the answers of an earlier issuance of the same card."""
         self.carried_over = True
-        self.birth_year = background.birth_year
-        self.postal_code = background.postal_code
-        self.children = background.children
-        self.gender = background.gender
-        self.life_situation = background.life_situation
-        self.wellbeing = background.wellbeing
-        self.mobile_card = background.mobile_card
+        for name, value in asdict(background).items():
+            setattr(self, name, value)

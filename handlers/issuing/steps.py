@@ -25,8 +25,8 @@ from handlers.issuing.engine import Finished, Outcome, Reask, Turn
 from handlers.issuing.form import EDITABLE, Step
 from handlers.issuing.summary import recorded, validity_end
 from storage import audit, cards, scopes
-from storage.cards import Background, CardError, CardExpired, CardNumberTaken
-from storage.models import Issuance, IssuanceKind
+from storage.cards import CardError, CardExpired, CardNumberTaken, background_of
+from storage.models import IssuanceKind
 
 KINDS = {kind.value: kind for kind in IssuanceKind}
 
@@ -170,19 +170,6 @@ async def refuse_unusable(turn: Turn, number: str, found: cards.Found | None) ->
                 number=number
             )
         )
-
-
-def background_of(issuance: Issuance) -> Background:
-    """The background answers of an earlier issuance."""
-    return Background(
-        birth_year=issuance.birth_year,
-        postal_code=issuance.postal_code,
-        children=issuance.children,
-        gender=issuance.gender,
-        life_situation=issuance.life_situation,
-        wellbeing=issuance.wellbeing,
-        mobile_card=issuance.mobile_card,
-    )
 
 
 async def store_number(turn: Turn, text: str) -> Outcome:
