@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, tzinfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -114,17 +115,18 @@ def notify_inviter(
     outbox.enqueue(context.session, inviter.telegram_id, text)
 
 
+def one_per_row(choices: Iterable[tuple[str, str]]) -> InlineKeyboardMarkup:
+    """A keyboard of (label, callback data) choices, one button per row."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data)] for label, data in choices]
+    )
+
+
 def role_keyboard(t: Translator) -> InlineKeyboardMarkup:
     """Buttons for the role to invite someone into."""
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    role_name(t, role), callback_data=callbacks.data(callbacks.INVITE_ROLE, role)
-                )
-            ]
-            for role in (Role.ISSUER, Role.CONTACT, Role.COORDINATOR)
-        ]
+    return one_per_row(
+        (role_name(t, role), callbacks.data(callbacks.INVITE_ROLE, role))
+        for role in (Role.ISSUER, Role.CONTACT, Role.COORDINATOR)
     )
 
 
@@ -159,16 +161,9 @@ async def choose_invitation_role(update: Update, context: BotContext) -> None:
             )
         )
         return
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    organisation.name,
-                    callback_data=callbacks.data(callbacks.INVITE_ORG, role, organisation.id),
-                )
-            ]
-            for organisation in organisations
-        ]
+    keyboard = one_per_row(
+        (organisation.name, callbacks.data(callbacks.INVITE_ORG, role, organisation.id))
+        for organisation in organisations
     )
     await query.edit_message_text(context.t.gettext("Which organisation?"), reply_markup=keyboard)
 
@@ -202,15 +197,8 @@ async def choose_invitation_organisation(update: Update, context: BotContext) ->
             )
         )
         return
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    unit.name, callback_data=callbacks.data(callbacks.INVITE_UNIT, unit.id)
-                )
-            ]
-            for unit in units
-        ]
+    keyboard = one_per_row(
+        (unit.name, callbacks.data(callbacks.INVITE_UNIT, unit.id)) for unit in units
     )
     await query.edit_message_text(context.t.gettext("Which unit?"), reply_markup=keyboard)
 
