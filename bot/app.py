@@ -13,6 +13,7 @@ import handlers
 from bot import i18n, jobs, menu
 from bot.context import BotContext, KaikuApplication, Services
 from bot.errors import on_error
+from bot.flood import ReplyRetries
 from bot.outbox import OutboxCourier
 from bot.settings import Settings
 from bot.updates import PerChatUpdateProcessor
@@ -48,6 +49,8 @@ def build_application(
         .persistence(DraftPersistence(database))
         # Conversations need their updates one at a time: per chat, not for everybody.
         .concurrent_updates(PerChatUpdateProcessor())
+        # A reply refused with 429 waits out retry_after and is sent again.
+        .rate_limiter(ReplyRetries())
         .post_init(start_up)
         .post_shutdown(_close_database)
     )

@@ -6,6 +6,7 @@ import logging
 import traceback
 
 from telegram import Update
+from telegram.error import RetryAfter
 
 from bot.access import translator_for
 from bot.context import BotContext
@@ -35,6 +36,10 @@ async def on_error(update: object, context: BotContext) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("update %s failed:\n%s", update_id, describe(error, secrets))
     if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if isinstance(error, RetryAfter):
+        # Telegram's flood limit refused even the retries (bot.flood): an apology would be
+        # refused too, and would only prolong the wait.
         return
     # Whatever the handler had not committed was rolled back and the conversation kept its
     # previous step, so the person can simply answer again.

@@ -12,6 +12,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.flood import caller_retries
 from bot.menu import set_person_menu
 from storage import outbox, people
 from storage.db import Database
@@ -48,8 +49,10 @@ class OutboxCourier:
                 batch = await outbox.due(session)
             sent = 0
             for message in batch:
+                # A 429 comes back here at once: the message records it and waits in the table.
                 async with self._limiter:
-                    outcome = await self._send(bot, message)
+                    with caller_retries():
+                        outcome = await self._send(bot, message)
                 if outcome is True:
                     sent += 1
                 elif isinstance(outcome, RetryAfter):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import pytest
 from telegram import Update
+from telegram.error import RetryAfter
 from telegram.ext import MessageHandler, filters
 
 from bot.access import handles
@@ -55,3 +57,28 @@ async def test_a_failing_handler_is_logged_without_secrets_and_the_person_is_tol
 
     await person.send("/help")
     assert person.last_reply().text.startswith("Here is what I can do for you:")
+
+
+@handles(PEOPLE)
+async def flooded(update: Update, context: BotContext) -> None:
+    """Fail as a reply does when Telegram's flood limit refused it and every retry."""
+    raise RetryAfter(timedelta(seconds=30))
+
+
+async def test_a_reply_refused_by_the_flood_limit_is_logged_and_not_apologised_for(
+    sim: TelegramSimulator,
+    app: KaikuApplication,
+    espoo: Network,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app.handlers[0].insert(0, MessageHandler(filters.Regex("^flood"), flooded))
+    person = await sim.user("Erkki", language_code="en")
+    await add_person(
+        app.services.database, person.id, "Erkki", (Role.ISSUER, espoo.units["family"])
+    )
+
+    with caplog.at_level(logging.ERROR):
+        await person.send("flood")
+
+    assert "RetryAfter" in caplog.text
+    assert person.replies_since_last_action() == []

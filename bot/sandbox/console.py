@@ -39,9 +39,9 @@ POLL_TIMEOUT = 10
 
 BANNER = (
     "Kaikubot sandbox: the real bot with demo data, talking to a pretend Telegram on this "
-    "computer (nothing reaches Telegram). Type to chat; a number presses a button; "
-    "/as NAME switches persona, /photo PATH sends an image, /say TEXT sends text as typed, "
-    "/quit leaves."
+    "computer (nothing reaches Telegram). Type to chat; a button's label, or else its number, "
+    "presses it; /as NAME switches persona, /photo PATH sends an image, /say TEXT sends text "
+    "as typed, /quit leaves."
 )
 
 
@@ -217,8 +217,8 @@ class Console:
             await self._send_photo(rest)
         elif command == "/say" and rest:
             await self._deliver(self.model.user_sends_text(self.persona.telegram_id, rest))
-        elif text.isdigit() and self._button(int(text)) is not None:
-            await self._press(int(text))
+        elif (number := self._button_chosen_by(text)) is not None:
+            await self._press(number)
         else:
             await self._deliver(self.model.user_sends_text(self.persona.telegram_id, text))
 
@@ -260,11 +260,21 @@ class Console:
         )
         await self._deliver(update)
 
-    def _button(self, number: int) -> dict[str, Any] | None:
+    def _button_chosen_by(self, text: str) -> int | None:
+        """The number of the button that typed text presses on the latest message with buttons.
+
+        A label wins over a position: on a question whose buttons are `[1] 0  [2] 1 ...`, "1"
+        presses the button labelled 1. None: the text is sent as a message.
+        """
         found = self.transcript.buttons(self.persona.telegram_id)
-        if found is None or not 1 <= number <= len(found[1]):
+        if found is None:
             return None
-        return found[1][number - 1]
+        labels = [str(button.get("text", "")) for button in found[1]]
+        if text in labels:
+            return labels.index(text) + 1
+        if text.isdecimal() and 1 <= int(text) <= len(labels):
+            return int(text)
+        return None
 
     async def _press(self, number: int) -> None:
         found = self.transcript.buttons(self.persona.telegram_id)

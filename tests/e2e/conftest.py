@@ -138,6 +138,17 @@ class BotProcess:
         await self.process.wait()
         self.process = None
 
+    async def crash_and_restart(self) -> None:
+        """SIGKILL the running bot once Telegram has forgotten the updates it took, then start it.
+
+        PTB confirms updates with its next getUpdates, sent as soon as it has taken them: a kill
+        before that would deliver the last one again, which is not what these tests are about.
+        """
+        model = self.server.model
+        await self.wait_for(lambda: not model.updates.pending, WAIT, "the updates confirmed")
+        await self.kill()
+        await self.start()
+
     def log(self) -> str:
         """The end of what the process wrote."""
         if not self.log_path.exists():
@@ -189,6 +200,23 @@ class Person:
             f"the bot to act on {label!r}",
         )
         return message
+
+    async def choose(self, label: str) -> ChatMessage:
+        """Press a button and return the bot's reply: its first new message, or else the
+        pressed message once it has turned into the next question (with buttons again)."""
+        message = next(m for m in reversed(self.messages()) if m.button(label) is not None)
+        button = message.button(label)
+        assert button is not None
+        sent, edits = len(self.model.bot_messages(self.id)), len(message.history)
+        self.model.user_clicks(self.id, message.message_id, button["callback_data"])
+
+        def replied() -> bool:
+            asked_in_place = len(message.history) > edits and message.reply_markup is not None
+            return len(self.model.bot_messages(self.id)) > sent or asked_in_place
+
+        await self.bot.wait_for(replied, WAIT, f"a reply to {label!r}")
+        new = self.model.bot_messages(self.id)[sent:]
+        return new[0] if new else message
 
 
 def invitation_code(printed: str) -> str:

@@ -76,16 +76,31 @@ def error_code(call: ApiCall) -> int | None:
     return call.error.error_code if isinstance(call.error, BotApiError) else None
 
 
-async def test_a_reply_refused_with_429_is_lost_but_the_bot_keeps_answering(aino: Person) -> None:
+async def test_a_reply_refused_with_429_waits_out_retry_after_and_arrives(aino: Person) -> None:
     aino.model.fail_next("sendMessage", BotApiError.too_many_requests(1))
 
-    first = await aino.send("/help")
+    reply = await aino.send("/help")
 
-    # Without PTB's AIORateLimiter nothing retries a reply: the error handler apologises.
-    assert first.text.startswith("Sorry, something went wrong on my side.")
-    assert [error_code(call) for call in sends(aino)] == [429, None]
-    second = await aino.send("/help")
-    assert second.text.startswith(HELP_START)
+    assert reply.text.startswith(HELP_START)
+    refused, accepted = sends(aino)
+    assert (error_code(refused), error_code(accepted)) == (429, None)
+    assert accepted.time - refused.time >= 1  # retry_after was respected
+    assert accepted.params == refused.params
+
+
+async def test_a_reply_refused_past_its_retries_is_given_up_without_an_apology(
+    aino: Person,
+) -> None:
+    aino.model.fail_next("sendMessage", BotApiError.too_many_requests(1), count=3)
+
+    aino.model.user_sends_text(aino.id, "/help")
+    await aino.bot.wait_for(lambda: len(sends(aino)) == 3, WAIT, "the reply to be tried 3 times")
+
+    # An apology would meet the same flood limit: the next message is simply answered.
+    reply = await aino.send("/help")
+    assert reply.text.startswith(HELP_START)
+    assert [error_code(call) for call in sends(aino)] == [429, 429, 429, None]
+    assert aino.messages() == [reply]
 
 
 async def test_an_outbox_message_waits_out_a_429_and_arrives(

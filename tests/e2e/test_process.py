@@ -4,11 +4,13 @@ and `kaikubot sandbox` driven through its standard input as a script would."""
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 from pathlib import Path
 
 import pytest
 
+from bot.i18n import Translator
 from tests.e2e.conftest import (
     START_WAIT,
     BotProcess,
@@ -18,6 +20,8 @@ from tests.e2e.conftest import (
 )
 
 pytestmark = pytest.mark.e2e
+
+PROMPT = re.compile(r"^[A-Z][a-z]+> ")
 
 
 async def test_a_coordinator_is_remembered_with_role_and_language_after_sigkill(
@@ -48,21 +52,43 @@ async def test_a_coordinator_is_remembered_with_role_and_language_after_sigkill(
     assert model.unknown_methods == []
 
 
-async def test_the_sandbox_follows_a_script_on_stdin(tmp_path: Path) -> None:
-    script = "/help\n/as\n/language\n3\n/as Iida\n/help\n/quit\n"
+async def run_sandbox(directory: Path, script: list[str]) -> list[str]:
+    """Run `kaikubot sandbox` with these input lines; return the transcript's lines."""
     child = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot.cli", "sandbox",
-        "--database", f"sqlite+aiosqlite:///{tmp_path / 'sandbox.db'}",
-        env=child_environment(KAIKUBOT_DATA_DIR=str(tmp_path)), cwd=tmp_path,
+        "--database", f"sqlite+aiosqlite:///{directory / 'sandbox.db'}",
+        env=child_environment(KAIKUBOT_DATA_DIR=str(directory)), cwd=directory,
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
-    out, err = await asyncio.wait_for(child.communicate(script.encode()), START_WAIT)
-    transcript = out.decode()
-
+    stdin = "".join(f"{line}\n" for line in script).encode()
+    out, err = await asyncio.wait_for(child.communicate(stdin), START_WAIT)
     assert child.returncode == 0, err.decode()
     assert err.decode() == ""  # the log goes to a file, not over the transcript
-    lines = transcript.splitlines()
+    return out.decode().splitlines()
+
+
+def after_input(lines: list[str], typed: str) -> list[str]:
+    """What the sandbox printed after one echoed input line ("Name> text"), up to the next."""
+    start = lines.index(typed) + 1
+    end = next((i for i in range(start, len(lines)) if PROMPT.match(lines[i])), len(lines))
+    return lines[start:end]
+
+
+def choice_after(lines: list[str], typed: str) -> str | None:
+    """The newest choice ("→ label") the bot showed after one input, if any.
+
+    A pressed message may carry the questions answered earlier in it, each with its choice.
+    """
+    choices = [line.strip() for line in after_input(lines, typed) if line.strip().startswith("→ ")]
+    return choices[-1].removeprefix("→ ") if choices else None
+
+
+async def test_the_sandbox_follows_a_script_on_stdin(tmp_path: Path) -> None:
+    lines = await run_sandbox(
+        tmp_path, ["/help", "/as", "/language", "3", "/as Iida", "/help", "/quit"]
+    )
+
     assert lines[0].startswith("Kaikubot sandbox:")
     assert "You are Kaisa: Demo coordinator Kaisa, coordinator of Demo locality (sandbox)." in lines
     assert "Kaisa> /help" in lines
@@ -84,3 +110,33 @@ async def test_the_sandbox_follows_a_script_on_stdin(tmp_path: Path) -> None:
     assert "bot: Så här kan jag hjälpa dig:" in lines  # Iida's Telegram speaks Swedish
     assert lines[-1] == "Iida> /quit"
     assert (tmp_path / "sandbox.log").exists()
+
+
+async def test_typing_in_the_sandbox_presses_a_button_by_its_label_before_its_number(
+    tmp_path: Path,
+) -> None:
+    fi = Translator("fi")  # Ilkka's Telegram speaks Finnish
+    eligible, new_card, skip = (
+        fi.gettext("All four apply"),
+        fi.gettext("New card"),
+        fi.gettext("Skip"),
+    )
+    lines = await run_sandbox(
+        tmp_path,
+        ["/as Ilkka", "/issue", eligible, new_card, "KK123456", "1985", "00100", "1", "2", skip],
+    )
+
+    assert "a button's label, or else its number, presses it" in lines[0]
+    assert choice_after(lines, f"Ilkka> {eligible}") == eligible
+    assert choice_after(lines, f"Ilkka> {new_card}") == new_card
+    # No button is labelled KK123456: it is sent as text and answered with the next question.
+    assert choice_after(lines, "Ilkka> KK123456") is None
+    assert after_input(lines, "Ilkka> KK123456")[0] == "bot: " + fi.gettext(
+        "The client's year of birth? Four digits, for example 1985: only the year, never the "
+        "full date."
+    )
+    # The children's buttons read [1] 0  [2] 1 ...: "1" presses the one labelled 1.
+    assert choice_after(lines, "Ilkka> 1") == "1"
+    # No gender button is labelled 2: "2" presses the second one.
+    assert choice_after(lines, "Ilkka> 2") == fi.gettext("Man")
+    assert choice_after(lines, f"Ilkka> {skip}") == skip
