@@ -39,7 +39,16 @@ async def save_step(
 ) -> Step:
     """Store the answers and the next step (the caller commits), and return the step."""
     chat_id, user_id = _key(update)
-    await drafts.save(context.session, conversation, chat_id, user_id, step=step, answers=answers)
+    await drafts.save(
+        context.session,
+        conversation,
+        chat_id,
+        user_id,
+        step=step,
+        answers=answers,
+        # The draft bot.access read with the person: its row is updated if it is this one.
+        existing=context.draft,
+    )
     return step
 
 

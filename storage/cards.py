@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -75,21 +75,25 @@ def background_of(issuance: Issuance) -> Background:
     return Background(**{name: getattr(issuance, name) for name in BACKGROUND_FIELDS})
 
 
+# The lookups of every typed number and every confirmed form, built once (see storage.people).
+_CARD_IN_USE = select(Card).where(Card.number == bindparam("number"), Card.deactivated_at.is_(None))
+_LAST_ISSUANCE = (
+    select(Issuance)
+    .where(Issuance.card_id == bindparam("card_id"), Issuance.voided_at.is_(None))
+    .order_by(Issuance.id.desc())
+    .limit(1)
+)
+_FORM_STORED = select(Issuance.id).where(Issuance.form_id == bindparam("form_id"))
+
+
 async def find(session: AsyncSession, number: str) -> Found | None:
     """The card in use (or expired, but not deactivated) with this number, if any."""
     if number == MOBILE_ONLY:
         return None  # mobile-only cards have no number to look up
-    card = await session.scalar(
-        select(Card).where(Card.number == number, Card.deactivated_at.is_(None))
-    )
+    card = await session.scalar(_CARD_IN_USE, {"number": number})
     if card is None:
         return None
-    last = await session.scalar(
-        select(Issuance)
-        .where(Issuance.card_id == card.id, Issuance.voided_at.is_(None))
-        .order_by(Issuance.id.desc())
-        .limit(1)
-    )
+    last = await session.scalar(_LAST_ISSUANCE, {"card_id": card.id})
     return Found(card, last)
 
 
@@ -125,7 +129,7 @@ async def record(
     form_id: str,
 ) -> Issuance:
     """Store a confirmed form as an issuance, in the caller's transaction, or raise CardError."""
-    if await session.scalar(select(Issuance.id).where(Issuance.form_id == form_id)):
+    if await session.scalar(_FORM_STORED, {"form_id": form_id}):
         raise FormAlreadyStored
     previously_unknown = False
     replaces: Card | None = None

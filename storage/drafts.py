@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.models import Draft, utcnow
 
@@ -28,6 +30,42 @@ async def get(
     return await session.scalar(statement)
 
 
+# The table itself (typed as a Table, unlike Draft.__table__).
+_DRAFT = Draft.metadata.tables[Draft.__tablename__]
+
+# The statements of a form's every step, built once (see storage.people on why). They are
+# Core statements on the table: the ORM's bulk machinery has nothing to add to one row.
+_UPDATE = (
+    update(_DRAFT)
+    .where(_DRAFT.c.id == bindparam("draft_id"))
+    .values(
+        step=bindparam("new_step"),
+        answers=bindparam("new_answers"),
+        updated_at=bindparam("new_updated_at"),
+    )
+)
+
+
+def _upsert(insert: Callable[[Table], Any]) -> Any:
+    statement = insert(_DRAFT)
+    return statement.on_conflict_do_update(
+        index_elements=[_DRAFT.c.conversation, _DRAFT.c.chat_id, _DRAFT.c.user_id],
+        set_={
+            "step": statement.excluded.step,
+            "answers": statement.excluded.answers,
+            "updated_at": statement.excluded.updated_at,
+        },
+    )
+
+
+_UPSERT = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
+_DISCARD = delete(_DRAFT).where(
+    _DRAFT.c.conversation == bindparam("conversation"),
+    _DRAFT.c.chat_id == bindparam("chat_id"),
+    _DRAFT.c.user_id == bindparam("user_id"),
+)
+
+
 async def save(
     session: AsyncSession,
     conversation: str,
@@ -36,32 +74,49 @@ async def save(
     *,
     step: str,
     answers: dict[str, Any],
+    existing: Draft | None = None,
 ) -> None:
-    """Store the conversation's next step and its answers, in one statement (an upsert)."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    """Store the conversation's next step and its answers, in one statement.
+
+    `existing` is the draft being answered, as read earlier in this transaction: its row is
+    updated by its key (and the object with it). Without it, or if that row has gone meanwhile
+    (PostgreSQL lets the expiry job delete it), an upsert.
+    """
     now = utcnow()
-    statement = insert(Draft).values(
-        conversation=conversation,
-        chat_id=chat_id,
-        user_id=user_id,
-        step=step,
-        answers=answers,
-        updated_at=now,
+    key = (conversation, chat_id, user_id)
+    if existing is not None and (existing.conversation, existing.chat_id, existing.user_id) == key:
+        result = await session.execute(
+            _UPDATE,
+            {
+                "draft_id": existing.id,
+                "new_step": step,
+                "new_answers": answers,
+                "new_updated_at": now,
+            },
+        )
+        if getattr(result, "rowcount", 0) == 1:
+            # The object stays as the row now is, for whoever reads it next.
+            for name, value in (("step", step), ("answers", answers), ("updated_at", now)):
+                set_committed_value(existing, name, value)
+            return
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    await session.execute(
+        _UPSERT[dialect],
+        {
+            "conversation": conversation,
+            "chat_id": chat_id,
+            "user_id": user_id,
+            "step": step,
+            "answers": answers,
+            "updated_at": now,
+        },
     )
-    statement = statement.on_conflict_do_update(
-        index_elements=[Draft.conversation, Draft.chat_id, Draft.user_id],
-        set_={"step": step, "answers": answers, "updated_at": now},
-    )
-    await session.execute(statement)
 
 
 async def discard(session: AsyncSession, conversation: str, chat_id: int, user_id: int) -> None:
     """Forget a conversation's draft (it ended, was cancelled or confirmed)."""
     await session.execute(
-        delete(Draft).where(
-            Draft.conversation == conversation, Draft.chat_id == chat_id, Draft.user_id == user_id
-        )
+        _DISCARD, {"conversation": conversation, "chat_id": chat_id, "user_id": user_id}
     )
 
 

@@ -2,19 +2,39 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from storage import audit
 from storage.models import Draft, Organisation, Person, Role, RoleAssignment, Unit, utcnow
 
+# Every update runs one of these two, so they are built once: building a statement and
+# computing its cache key cost more than executing it (SQLAlchemy memoizes the key on the
+# statement object, so a statement built once is keyed once).
+_BY_TELEGRAM_ID = (
+    select(Person)
+    .options(joinedload(Person.roles))
+    .where(Person.telegram_id == bindparam("telegram_id"))
+)
+_WITH_DRAFT = (
+    select(Person, Draft)
+    .outerjoin(
+        Draft,
+        and_(
+            Draft.user_id == Person.telegram_id,
+            Draft.chat_id == bindparam("chat_id"),
+            Draft.conversation == bindparam("conversation"),
+        ),
+    )
+    .options(joinedload(Person.roles))
+    .where(Person.telegram_id == bindparam("telegram_id"))
+)
+
 
 async def by_telegram_id(session: AsyncSession, telegram_id: int) -> Person | None:
     """The person with this Telegram user id and their roles, in one query."""
-    result = await session.execute(
-        select(Person).options(joinedload(Person.roles)).where(Person.telegram_id == telegram_id)
-    )
+    result = await session.execute(_BY_TELEGRAM_ID, {"telegram_id": telegram_id})
     return result.unique().scalar_one_or_none()
 
 
@@ -23,17 +43,8 @@ async def with_draft(
 ) -> tuple[Person | None, Draft | None]:
     """The person, their roles and their draft of a conversation, in one query."""
     result = await session.execute(
-        select(Person, Draft)
-        .outerjoin(
-            Draft,
-            and_(
-                Draft.user_id == Person.telegram_id,
-                Draft.chat_id == chat_id,
-                Draft.conversation == conversation,
-            ),
-        )
-        .options(joinedload(Person.roles))
-        .where(Person.telegram_id == telegram_id)
+        _WITH_DRAFT,
+        {"telegram_id": telegram_id, "chat_id": chat_id, "conversation": conversation},
     )
     row = result.unique().first()
     return (row[0], row[1]) if row else (None, None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Invitation, Locality, Organisation, Person, Role, RoleAssignment, Unit
@@ -149,17 +149,21 @@ class IssuingUnit:
     pilot_end: date | None
 
 
+# Every new form reads this, so it is built once (see storage.people).
+_ISSUING_UNITS = (
+    select(Unit.id, Unit.name, Organisation.name, Locality)
+    .join(Organisation, Unit.organisation_id == Organisation.id)
+    .join(Locality, Organisation.locality_id == Locality.id)
+    .where(Unit.id.in_(bindparam("unit_ids", expanding=True)), Unit.active, Organisation.active)
+    .order_by(Unit.name)
+)
+
+
 async def issuing_units(session: AsyncSession, unit_ids: set[int]) -> list[IssuingUnit]:
     """The active units among these, each with its locality's card rules, by name."""
     if not unit_ids:
         return []
-    rows = await session.execute(
-        select(Unit.id, Unit.name, Organisation.name, Locality)
-        .join(Organisation, Unit.organisation_id == Organisation.id)
-        .join(Locality, Organisation.locality_id == Locality.id)
-        .where(Unit.id.in_(unit_ids), Unit.active, Organisation.active)
-        .order_by(Unit.name)
-    )
+    rows = await session.execute(_ISSUING_UNITS, {"unit_ids": sorted(unit_ids)})
     return [
         IssuingUnit(
             id=unit_id,

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram.constants import MessageLimit
 from telegram.error import BadRequest
 from telegram.ext import ConversationHandler
 
@@ -115,11 +116,9 @@ async def begin(update: Update, context: BotContext) -> Turn | None:
     return Turn(update, context, Form.from_answers(draft.answers), Step(draft.step), unit_ids)
 
 
-async def reply_with_question(turn: Turn, step: Step) -> None:
-    """Send the question of a step (with any notes first)."""
-    context, chat = turn.context, turn.update.effective_chat
-    if chat is None:
-        return
+async def question(turn: Turn, step: Step) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The question of a step (with any notes first) and its buttons."""
+    context = turn.context
     units: list[tuple[int, str]] = []
     if step is Step.CHOOSING_UNIT:
         found = await scopes.issuing_units(context.session, turn.unit_ids)
@@ -129,11 +128,26 @@ async def reply_with_question(turn: Turn, step: Step) -> None:
         text = summary(context.t, turn.form, turn.today())
     if turn.notes:
         text = "\n\n".join([*turn.notes, text])
-    await context.bot.send_message(chat.id, text, reply_markup=markup)
+    return text, markup
 
 
-async def finish(turn: Turn, outcome: Outcome, *, pressed: str | None = None) -> State:
-    """Store the outcome, commit, then reply: the next question or the last message."""
+async def reply_with_question(turn: Turn, step: Step) -> None:
+    """Send the question of a step as a new message."""
+    chat = turn.update.effective_chat
+    if chat is None:
+        return
+    text, markup = await question(turn, step)
+    await turn.context.bot.send_message(chat.id, text, reply_markup=markup)
+
+
+async def finish(
+    turn: Turn, outcome: Outcome, *, pressed: str | None = None, in_place: bool = False
+) -> State:
+    """Store the outcome, commit, then reply: the next question or the last message.
+
+    With `in_place`, a pressed question of the form turns into the next question (see
+    ask_in_place); the summary and the last message always come as new messages.
+    """
     update, context, form = turn.update, turn.context, turn.form
     if isinstance(outcome, Finished):
         await drafting.end(update, context, CONVERSATION)
@@ -144,8 +158,17 @@ async def finish(turn: Turn, outcome: Outcome, *, pressed: str | None = None) ->
         await drafting.save_step(update, context, CONVERSATION, outcome, form.answers())
     await context.session.commit()
     # Only now, with the answer safe, does the issuer hear back.
-    if update.callback_query:
-        await acknowledge(update.callback_query, pressed)
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+        if (
+            in_place
+            and not isinstance(outcome, Finished)
+            and outcome is not Step.CONFIRMING
+            and await ask_in_place(turn, query, pressed, outcome)
+        ):
+            return outcome
+        await show_choice(query, pressed)
     if isinstance(outcome, Finished):
         if update.effective_chat:
             await context.bot.send_message(
@@ -156,16 +179,43 @@ async def finish(turn: Turn, outcome: Outcome, *, pressed: str | None = None) ->
     return outcome
 
 
-async def acknowledge(query: CallbackQuery, pressed: str | None) -> None:
-    """Answer the button press and show the choice in place of the buttons."""
-    await query.answer()
+async def ask_in_place(turn: Turn, query: CallbackQuery, pressed: str | None, step: Step) -> bool:
+    """Turn the pressed question into the next one; False if that message cannot take it.
+
+    The message keeps every question answered in it, each followed by the choice, and only
+    the newest question has buttons: one Telegram call instead of an edit and a new message.
+    """
+    message = query.message
+    if not isinstance(message, Message) or not message.text:
+        return False
+    asked, markup = await question(turn, step)
+    text = f"{_with_choice(message.text, pressed)}\n\n{asked}"
+    if _utf16_length(text) > MessageLimit.MAX_TEXT_LENGTH:
+        return False
+    try:
+        await message.edit_text(text, reply_markup=markup)
+    except BadRequest:
+        return False  # the message changed or went meanwhile: the question comes anew
+    return True
+
+
+async def show_choice(query: CallbackQuery, pressed: str | None) -> None:
+    """Show the choice in place of the pressed message's buttons."""
     message = query.message
     if not isinstance(message, Message) or not message.text:
         return
-    text = f"{message.text}\n\n→ {pressed}" if pressed else message.text
     # If the message changed meanwhile, the answer is stored all the same.
     with contextlib.suppress(BadRequest):
-        await message.edit_text(text, reply_markup=None)
+        await message.edit_text(_with_choice(message.text, pressed), reply_markup=None)
+
+
+def _with_choice(text: str, pressed: str | None) -> str:
+    return f"{text}\n\n→ {pressed}" if pressed else text
+
+
+def _utf16_length(text: str) -> int:
+    # Telegram counts a message's length in UTF-16 code units.
+    return len(text.encode("utf-16-le")) // 2
 
 
 async def refuse_answer(turn: Turn, reask: Reask) -> State:
@@ -229,7 +279,7 @@ def pressed(function: StepFunction) -> Callable[[Update, BotContext], Coroutine[
             outcome = await function(turn, rest[0])
         except Reask as reask:
             return await refuse_answer(turn, reask)
-        return await finish(turn, outcome, pressed=pressed_label(query))
+        return await finish(turn, outcome, pressed=pressed_label(query), in_place=True)
 
     on_button.__qualname__ = f"pressed({function.__qualname__})"
     return on_button

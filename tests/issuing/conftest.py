@@ -49,6 +49,22 @@ async def issue_new_card(
         await user.click("Confirm")
 
 
+# How a pressed question shows the choice made (handlers.issuing.engine).
+CHOICE = "\n\n→ "
+
+
+def current_question(user: SimulatedUser) -> str:
+    """The question the issuer is answering now: the latest message after its last choice.
+
+    A pressed question of the form turns into the next one, so one message holds a run of
+    answered questions, each followed by "→ choice", and the newest question last.
+    """
+    text = user.last_reply().text
+    if CHOICE not in text:
+        return text
+    return text.rsplit(CHOICE, 1)[1].split("\n\n", 1)[1]
+
+
 async def issuances(app: KaikuApplication) -> list[Issuance]:
     """Every stored issuance, oldest first."""
     async with app.services.database.read() as session:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot import logs
 from bot.context import KaikuApplication
 from storage.models import Draft
-from tests.issuing.conftest import issuances, issue_new_card
+from tests.issuing.conftest import current_question, issuances, issue_new_card
 from tests.support.simulator import SimulatedUser
 
 Reach = Callable[[SimulatedUser], Awaitable[None]]
@@ -110,7 +110,7 @@ async def test_a_bad_answer_is_refused_with_a_reason_and_asked_again(
     reason: str,
 ) -> None:
     await reach(issuer)
-    question = issuer.last_reply().text
+    question = current_question(issuer)
     before = await stored_drafts(app)
 
     logs.quiet_libraries()  # as `kaikubot run` configures logging

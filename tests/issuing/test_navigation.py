@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.context import KaikuApplication
 from bot.jobs import DRAFTS_JOB
 from storage.models import Draft
-from tests.issuing.conftest import issuances, issue_new_card
+from tests.issuing.conftest import current_question, issuances, issue_new_card
 from tests.support.simulator import SimulatedUser
 
 
@@ -29,7 +29,51 @@ async def test_back_returns_to_each_earlier_question_in_turn(issuer: SimulatedUs
     ]
     for question in expected:
         await issuer.click("« Back")
-        assert issuer.last_reply().text.startswith(question)
+        assert current_question(issuer).startswith(question)
+
+
+async def test_a_pressed_question_shows_the_choice_and_turns_into_the_next_question(
+    issuer: SimulatedUser,
+) -> None:
+    await issuer.send("/issue")
+    await issuer.click("All four apply")
+
+    assert issuer.replies_since_last_action() == []  # the pressed message changed in place
+    assert issuer.last_callback_answer() is not None
+    text = issuer.last_reply().text
+    assert text.startswith("Check that all four apply to the client:")
+    assert "\n\n→ All four apply\n\nIs this a new card, a renewal" in text
+    # Only the newest question has buttons: the answered one offers nothing any more.
+    assert "All four apply" not in issuer.buttons()
+    assert "New card" in issuer.buttons()
+
+    await issuer.click("New card")
+    assert current_question(issuer).startswith("Type the card number")
+    await issuer.send("KK123456")
+    # A typed answer is a message of its own, so the next question comes as a new message.
+    (reply,) = issuer.replies_since_last_action()
+    assert reply.text.startswith("The client's year of birth?")
+
+
+async def test_a_question_that_would_grow_too_long_comes_as_a_new_message(
+    issuer: SimulatedUser,
+) -> None:
+    await issuer.send("/issue")
+    first = issuer.last_reply()
+    presses = 0
+    while issuer.last_reply().message_id == first.message_id:
+        await issuer.click("« Back" if presses % 2 else "All four apply")
+        presses += 1
+        assert presses < 100
+
+    # The long message keeps its questions and the last choice, without buttons.
+    (long,) = [m for m in issuer.model.bot_messages(issuer.id) if m.message_id == first.message_id]
+    assert len(long.text) <= 4096
+    assert long.button_labels() == []
+    assert long.text.endswith("\n\n→ " + ("« Back" if (presses - 1) % 2 else "All four apply"))
+    # The next question starts a message of its own, with the buttons.
+    assert "→" not in issuer.last_reply().text
+    assert issuer.buttons()
 
 
 async def test_edit_changes_one_answer_and_returns_to_the_summary(

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import threading
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
 
+import aiosqlite
+import pytest
 from sqlalchemy import select
+from sqlalchemy.engine.url import make_url
+from sqlalchemy.exc import OperationalError
 
+import storage.db as storage_db
 from storage import drafts, people
 from storage.db import Database
 from storage.models import AuditEvent, Draft
@@ -65,3 +74,135 @@ async def test_a_write_session_keeps_nothing_unless_committed(database: Database
     async with database.read() as session:
         assert await people.by_telegram_id(session, 42) is None
         assert list(await session.scalars(select(AuditEvent))) == []
+
+
+# SQLite through aiosqlite in fewer thread hops (storage.db): what it relies on, and what it
+# must keep doing.
+
+
+async def test_aiosqlite_still_offers_the_private_calls_storage_db_uses(tmp_path: Path) -> None:
+    # storage.db runs each statement as one function on the connection's own thread, through
+    # aiosqlite's private Connection._execute, on the sqlite3 connection in ._connection.
+    async with aiosqlite.connect(tmp_path / "pin.db") as connection:
+        driver = connection._connection
+        assert isinstance(driver, sqlite3.Connection)
+
+        def on_its_thread(value: int) -> tuple[int, int]:
+            assert driver is not None
+            return threading.get_ident(), driver.execute("SELECT ?", (value,)).fetchone()[0]
+
+        thread, value = await connection._execute(on_its_thread, 42)
+    assert value == 42
+    assert thread != threading.get_ident()
+
+
+async def test_a_write_transaction_costs_one_thread_hop_per_statement(
+    sqlite_database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with sqlite_database.write() as session:  # a connection in the pool already
+        await session.execute(select(Draft))
+        await session.commit()
+    hops: list[str] = []
+    original = aiosqlite.Connection._execute
+
+    async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        hops.append(getattr(fn, "__name__", repr(fn)))
+        return await original(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    async with sqlite_database.write() as session:
+        # BEGIN IMMEDIATE and the SELECT, then the upsert, then COMMIT: three hops, and none
+        # when the pool takes the connection back (there is nothing to roll back).
+        await people.with_draft(session, 42, chat_id=42, conversation="counter")
+        await drafts.save(session, "counter", 42, 42, step="COUNTING", answers={})
+        await session.commit()
+
+    assert hops == ["_run_statement", "_run_statement", "commit"]
+
+
+async def test_a_write_transaction_holds_sqlites_write_lock_from_its_first_read(
+    sqlite_database: Database, sqlite_url: str
+) -> None:
+    other = sqlite3.connect(make_url(sqlite_url).database or "", timeout=0)
+    try:
+        async with sqlite_database.write() as session:
+            await session.execute(select(Draft))
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+            await session.commit()
+        other.execute("BEGIN IMMEDIATE")  # free again after COMMIT
+        other.rollback()
+    finally:
+        other.close()
+
+
+async def test_a_begin_that_meets_a_locked_database_fails_and_frees_the_next_writer(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(storage_db, "SQLITE_BUSY_TIMEOUT_MS", 50)
+    database = Database.from_url(sqlite_url)
+    other = sqlite3.connect(make_url(sqlite_url).database or "", timeout=0)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # another process writing, e.g. the command line
+        with pytest.raises(OperationalError, match="locked"):
+            async with database.write() as session:
+                await drafts.save(session, "counter", 1, 1, step="A", answers={})
+        other.rollback()
+
+        async with database.write() as session:  # the writer lock was given back
+            await drafts.save(session, "counter", 1, 1, step="B", answers={})
+            await session.commit()
+        async with database.read() as session:
+            assert await session.scalar(select(Draft.step)) == "B"
+    finally:
+        other.close()
+        await database.dispose()
+
+
+async def test_a_draft_row_that_went_meanwhile_is_stored_again(database: Database) -> None:
+    async with database.write() as session:
+        await drafts.save(session, "counter", 1, 1, step="A", answers={"n": 1})
+        await session.commit()
+    async with database.read() as session:
+        draft = await drafts.get(session, "counter", 1, 1)
+    assert draft is not None
+    async with database.write() as session:
+        await drafts.discard(session, "counter", 1, 1)  # e.g. the expiry job, on PostgreSQL
+        await drafts.save(session, "counter", 1, 1, step="B", answers={"n": 2}, existing=draft)
+        await session.commit()
+
+    async with database.read() as session:
+        again = await drafts.get(session, "counter", 1, 1)
+    assert again is not None
+    assert (again.step, again.answers) == ("B", {"n": 2})
+
+
+async def test_a_draft_is_updated_by_its_key_and_keeps_other_drafts(database: Database) -> None:
+    async with database.write() as session:
+        await drafts.save(session, "counter", 1, 1, step="A", answers={"n": 1})
+        await drafts.save(session, "counter", 2, 2, step="A", answers={"n": 1})
+        await session.commit()
+    async with database.write() as session:
+        draft = await drafts.get(session, "counter", 1, 1)
+        await drafts.save(session, "counter", 1, 1, step="B", answers={"n": 2}, existing=draft)
+        assert draft is not None
+        assert (draft.step, draft.answers) == ("B", {"n": 2})  # the object follows its row
+        await session.commit()
+
+    async with database.read() as session:
+        stored = {(d.chat_id, d.step, d.answers["n"]) for d in await session.scalars(select(Draft))}
+    assert stored == {(1, "B", 2), (2, "A", 1)}
+
+
+async def test_a_draft_of_another_conversation_is_never_overwritten(database: Database) -> None:
+    async with database.write() as session:
+        await drafts.save(session, "survey", 1, 1, step="A", answers={"n": 1})
+        await session.commit()
+    async with database.write() as session:
+        survey = await drafts.get(session, "survey", 1, 1)
+        await drafts.save(session, "counter", 1, 1, step="B", answers={"n": 2}, existing=survey)
+        await session.commit()
+
+    async with database.read() as session:
+        stored = {(d.conversation, d.step) for d in await session.scalars(select(Draft))}
+    assert stored == {("survey", "A"), ("counter", "B")}
