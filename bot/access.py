@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from telegram import Update
@@ -24,18 +23,6 @@ from storage.models import Person
 R = TypeVar("R")
 Callback = Callable[[Update, BotContext], Coroutine[Any, Any, R]]
 
-
-@dataclass(frozen=True, slots=True)
-class Declaration:
-    """What a handler declared: its audience and whether it writes."""
-
-    name: str
-    audience: Audience
-    writes: bool
-
-
-# Every declared handler, for /help and the authorization matrix test.
-DECLARATIONS: dict[str, Declaration] = {}
 
 # The reader's translator for the update being handled. PTB's error handler gets a fresh
 # context but runs in the same task, so it finds the language here (keyed by update id, so a
@@ -73,9 +60,6 @@ def handles(
     """
 
     def decorate(callback: Callback[R]) -> Callback[R | None]:
-        declaration = Declaration(callback.__qualname__, audience, writes)
-        DECLARATIONS[declaration.name] = declaration
-
         @functools.wraps(callback)
         async def wrapper(update: Update, context: BotContext) -> R | None:
             user = update.effective_user
@@ -92,7 +76,7 @@ def handles(
                     found = await people.by_telegram_id(session, user.id)
                 person = current_person(found)
                 if writes and found is not None and user is not None:
-                    people.remember_telegram_language(found, user.language_code)
+                    people.note_message(found, user.language_code)
                 context.person = person
                 context.session = session
                 context.t = translator(
@@ -111,7 +95,6 @@ def handles(
                 finally:
                     context.session = None
 
-        wrapper.declaration = declaration  # type: ignore[attr-defined]
         return wrapper
 
     return decorate

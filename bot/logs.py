@@ -38,5 +38,7 @@ def quiet_libraries() -> None:
     # httpx logs every request URL at INFO, and the URL holds the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    # At DEBUG, python-telegram-bot logs whole updates and requests: what people typed.
+    # At DEBUG, python-telegram-bot logs whole updates and requests, and aiosqlite the
+    # parameters of every statement: what people typed.
     logging.getLogger("telegram").setLevel(logging.INFO)
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)

@@ -181,10 +181,13 @@ def set_active(
     )
 
 
-def remember_telegram_language(person: Person, code: str | None) -> None:
-    """Keep Telegram's language for messages sent when the person is not writing."""
-    if code and person.telegram_language != code[:16]:
-        person.telegram_language = code[:16]
+def note_message(person: Person, telegram_language: str | None) -> None:
+    """Keep what a message from the person tells: Telegram's language (for messages the bot
+    sends on its own), and that they have not blocked the bot (any more)."""
+    if telegram_language and person.telegram_language != telegram_language[:16]:
+        person.telegram_language = telegram_language[:16]
+    if person.blocked_bot_at is not None:
+        person.blocked_bot_at = None
 
 
 def mark_blocked(person: Person, blocked: bool) -> None:

@@ -116,6 +116,18 @@ async def begin(update: Update, context: BotContext) -> Turn | None:
     return Turn(update, context, Form.from_answers(draft.answers), Step(draft.step), unit_ids)
 
 
+async def answered_before(turn: Turn) -> bool:
+    """Whether this update was stored already (delivered again after a restart).
+
+    If so, nothing is stored again: the issuer just sees the current question once more.
+    """
+    if turn.update.update_id > turn.form.last_update_id:
+        return False
+    await turn.context.session.rollback()
+    await reply_with_question(turn, turn.step)
+    return True
+
+
 async def question(turn: Turn, step: Step) -> tuple[str, InlineKeyboardMarkup | None]:
     """The question of a step (with any notes first) and its buttons."""
     context = turn.context
@@ -155,6 +167,7 @@ async def finish(
         if outcome is Step.CONFIRMING:
             form.editing = False
         form.version += 1
+        form.last_update_id = update.update_id
         await drafting.save_step(update, context, CONVERSATION, outcome, form.answers())
     await context.session.commit()
     # Only now, with the answer safe, does the issuer hear back.
@@ -248,6 +261,8 @@ def typed(function: StepFunction) -> Callable[[Update, BotContext], Coroutine[An
         turn = await begin(update, context)
         if turn is None:
             return END
+        if await answered_before(turn):
+            return None
         text = update.effective_message.text if update.effective_message else None
         try:
             outcome = await function(turn, text or "")
@@ -307,6 +322,8 @@ def photographed(
             turn = await begin(update, context)
             if turn is None:
                 return END
+            if await answered_before(turn):
+                return None
             if decoded is None:
                 return await refuse_answer(
                     turn,

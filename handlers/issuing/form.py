@@ -67,6 +67,9 @@ class Form:
     form_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     # Bumped on every stored step: buttons carry it, so an old message's button is refused.
     version: int = 0
+    # The last update stored: Telegram delivers an update again if the bot died before
+    # confirming it, and a typed answer must not then count for the next question too.
+    last_update_id: int = 0
     # Steps answered, newest last: "Back" returns to the last one.
     trail: list[str] = field(default_factory=list)
     editing: bool = False

@@ -220,3 +220,24 @@ async def test_a_form_untouched_for_a_day_is_deleted_and_the_issuer_told_next_ti
     )
     await issuer.send("02150")
     assert issuer.last_reply().text == "I did not understand that. /help shows what I can do."
+
+
+async def test_an_answer_telegram_delivers_again_after_a_restart_counts_once(
+    issuer: SimulatedUser, app: KaikuApplication
+) -> None:
+    await issuer.send("/issue")
+    await issuer.click("All four apply")
+    await issuer.click("New card")
+    await issuer.send("KK123456")
+    # The bot stored the birth year and replied, then died before confirming the update:
+    # Telegram delivers the same update (same update_id) again.
+    birth_year = issuer.model.user_sends_text(issuer.id, "1985")
+    await issuer.simulator.process(birth_year)
+    await issuer.simulator.process(birth_year)
+
+    assert issuer.last_reply().text.startswith("The postal code of the client's home?")
+    assert [m.text.startswith("The postal code") for m in issuer.replies_since_last_action()]
+    async with app.services.database.read() as session:
+        (draft,) = await session.scalars(select(Draft))
+    assert draft.step == "AWAITING_POSTAL_CODE"
+    assert draft.answers["postal_code"] is None
