@@ -65,6 +65,8 @@ def _locality_changes(arguments: argparse.Namespace) -> dict[str, Any]:
                 f"--pilot-end must be a date like 2027-05-31, not {arguments.pilot_end!r}"
             ) from None
     if arguments.no_pilot_end:
+        if arguments.pilot_end:
+            raise AdminError("give either --pilot-end or --no-pilot-end, not both")
         changes["clear_pilot_end"] = True
     if arguments.validity_months is not None:
         if not 1 <= arguments.validity_months <= 60:

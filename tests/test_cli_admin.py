@@ -697,3 +697,11 @@ def test_every_change_made_from_the_command_line_is_in_the_audit_log(
     assert trail[6].after is not None
     assert (trail[6].after["role"], trail[6].after["unit_id"]) == ("issuer", family.id)
     assert trail[7].before == {"revoked_at": None}
+
+
+def test_a_pilot_end_and_no_pilot_end_together_are_refused(
+    espoo_cli: str, kaikubot: Kaikubot
+) -> None:
+    outcome = kaikubot("locality", "set", "--pilot-end", "2027-05-31", "--no-pilot-end")
+
+    assert refused(outcome, "--no-pilot-end")
