@@ -65,6 +65,18 @@ class Turn:
     unit_ids: set[int]
     # Said before the next question (for example why the form went back a step).
     notes: list[str] = field(default_factory=list)
+    # The issuer's units by name, read (before the transaction ends) when a question lists them.
+    units: list[tuple[int, str]] | None = None
+
+    async def read_for(self, step: Step) -> None:
+        """Read what the question of `step` shows, while the update's transaction is open.
+
+        After the commit the session would begin a new (write) transaction, holding the
+        writer lock through the Telegram calls.
+        """
+        if step is Step.CHOOSING_UNIT and self.units is None:
+            found = await scopes.issuing_units(self.context.session, self.unit_ids)
+            self.units = [(unit.id, unit.name) for unit in found]
 
     @property
     def t(self) -> Translator:
@@ -123,6 +135,7 @@ async def answered_before(turn: Turn) -> bool:
     """
     if turn.update.update_id > turn.form.last_update_id:
         return False
+    await turn.read_for(turn.step)
     await turn.context.session.rollback()
     await reply_with_question(turn, turn.step)
     return True
@@ -131,11 +144,8 @@ async def answered_before(turn: Turn) -> bool:
 async def question(turn: Turn, step: Step) -> tuple[str, InlineKeyboardMarkup | None]:
     """The question of a step (with any notes first) and its buttons."""
     context = turn.context
-    units: list[tuple[int, str]] = []
-    if step is Step.CHOOSING_UNIT:
-        found = await scopes.issuing_units(context.session, turn.unit_ids)
-        units = [(unit.id, unit.name) for unit in found]
-    text, markup = ask(context.t, turn.form, step, units)
+    await turn.read_for(step)
+    text, markup = ask(context.t, turn.form, step, turn.units or [])
     if step is Step.CONFIRMING:
         text = summary(context.t, turn.form, turn.today())
     if turn.notes:
@@ -169,6 +179,7 @@ async def finish(
         form.version += 1
         form.last_update_id = update.update_id
         await drafting.save_step(update, context, CONVERSATION, outcome, form.answers())
+        await turn.read_for(outcome)
     await context.session.commit()
     # Only now, with the answer safe, does the issuer hear back.
     query = update.callback_query
@@ -233,6 +244,7 @@ def _utf16_length(text: str) -> int:
 
 async def refuse_answer(turn: Turn, reask: Reask) -> State:
     """Store nothing; say why and ask the same question again."""
+    await turn.read_for(turn.step)
     await turn.context.session.rollback()
     if turn.update.callback_query:
         await turn.update.callback_query.answer()

@@ -79,6 +79,7 @@ async def not_expected(update: Update, context: BotContext) -> State:
     turn = await begin(update, context)
     if turn is None:
         return END
+    await turn.read_for(turn.step)
     await context.session.rollback()
     message = update.effective_message
     if message is not None and message.photo:
