@@ -24,6 +24,13 @@ async def issuer(sim: TelegramSimulator, app: KaikuApplication, espoo: Network) 
     return user
 
 
+async def open_form(user: SimulatedUser, kind: str = "New card") -> None:
+    """Start a form, confirm eligibility and choose the kind ("New card", "Renewal", …)."""
+    await user.send("/issue")
+    await user.click("All four apply")
+    await user.click(kind)
+
+
 async def issue_new_card(
     user: SimulatedUser,
     number: str = "KK123456",
@@ -34,9 +41,7 @@ async def issue_new_card(
     confirm: bool = True,
 ) -> None:
     """Fill a new-card form with one choice for each voluntary question."""
-    await user.send("/issue")
-    await user.click("All four apply")
-    await user.click("New card")
+    await open_form(user)
     await user.send(number)
     await user.send(birth_year)
     await user.send(postal_code)

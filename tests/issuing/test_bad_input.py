@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot import logs
 from bot.context import KaikuApplication
 from storage.models import Draft
-from tests.issuing.conftest import current_question, issuances, issue_new_card
+from tests.issuing.conftest import current_question, issuances, issue_new_card, open_form
 from tests.support.simulator import SimulatedUser
 
 Reach = Callable[[SimulatedUser], Awaitable[None]]
@@ -19,15 +19,11 @@ THIS_YEAR_MINUS_10 = "2016"
 
 
 async def to_number(user: SimulatedUser) -> None:
-    await user.send("/issue")
-    await user.click("All four apply")
-    await user.click("New card")
+    await open_form(user)
 
 
 async def to_old_number(user: SimulatedUser) -> None:
-    await user.send("/issue")
-    await user.click("All four apply")
-    await user.click("Replacement of a lost card")
+    await open_form(user, "Replacement of a lost card")
 
 
 async def to_birth_year(user: SimulatedUser) -> None:

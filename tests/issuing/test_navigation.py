@@ -9,14 +9,12 @@ from sqlalchemy import select
 from bot.context import KaikuApplication
 from bot.jobs import DRAFTS_JOB
 from storage.models import Draft
-from tests.issuing.conftest import current_question, issuances, issue_new_card
+from tests.issuing.conftest import current_question, issuances, issue_new_card, open_form
 from tests.support.simulator import SimulatedUser
 
 
 async def test_back_returns_to_each_earlier_question_in_turn(issuer: SimulatedUser) -> None:
-    await issuer.send("/issue")
-    await issuer.click("All four apply")
-    await issuer.click("New card")
+    await open_form(issuer)
     await issuer.send("KK123456")
     await issuer.send("1985")
     assert issuer.last_reply().text.startswith("The postal code of the client's home?")
@@ -96,9 +94,7 @@ async def test_edit_changes_one_answer_and_returns_to_the_summary(
 async def test_a_postal_code_outside_the_network_is_confirmed_or_typed_again(
     issuer: SimulatedUser, app: KaikuApplication
 ) -> None:
-    await issuer.send("/issue")
-    await issuer.click("All four apply")
-    await issuer.click("New card")
+    await open_form(issuer)
     await issuer.send("KK123456")
     await issuer.send("1985")
     await issuer.send("33100")
@@ -118,9 +114,7 @@ async def test_a_postal_code_outside_the_network_is_confirmed_or_typed_again(
 async def test_more_than_five_children_are_typed(
     issuer: SimulatedUser, app: KaikuApplication
 ) -> None:
-    await issuer.send("/issue")
-    await issuer.click("All four apply")
-    await issuer.click("New card")
+    await open_form(issuer)
     await issuer.send("KK123456")
     await issuer.send("1985")
     await issuer.send("02150")
@@ -136,9 +130,7 @@ async def test_more_than_five_children_are_typed(
 async def test_cancel_anywhere_ends_the_form_and_stores_nothing(
     issuer: SimulatedUser, app: KaikuApplication
 ) -> None:
-    await issuer.send("/issue")
-    await issuer.click("All four apply")
-    await issuer.click("New card")
+    await open_form(issuer)
     await issuer.send("KK123456")
     await issuer.send("/cancel")
 
@@ -162,9 +154,7 @@ async def test_cancel_on_the_summary_stores_nothing(
 async def test_a_button_from_an_old_message_has_expired_and_changes_nothing(
     issuer: SimulatedUser, app: KaikuApplication
 ) -> None:
-    await issuer.send("/issue")
-    await issuer.click("All four apply")
-    await issuer.click("New card")
+    await open_form(issuer)
     number_question = issuer.last_reply()
     await issuer.send("KK123456")
     async with app.services.database.read() as session:
@@ -198,9 +188,7 @@ async def test_a_double_tap_on_confirm_stores_one_issuance(
 async def test_a_form_untouched_for_a_day_is_deleted_and_the_issuer_told_next_time(
     issuer: SimulatedUser, app: KaikuApplication
 ) -> None:
-    await issuer.send("/issue")
-    await issuer.click("All four apply")
-    await issuer.click("New card")
+    await open_form(issuer)
     await issuer.send("KK123456")
     await issuer.send("1985")
     async with app.services.database.write() as session:
@@ -225,9 +213,7 @@ async def test_a_form_untouched_for_a_day_is_deleted_and_the_issuer_told_next_ti
 async def test_an_answer_telegram_delivers_again_after_a_restart_counts_once(
     issuer: SimulatedUser, app: KaikuApplication
 ) -> None:
-    await issuer.send("/issue")
-    await issuer.click("All four apply")
-    await issuer.click("New card")
+    await open_form(issuer)
     await issuer.send("KK123456")
     # The bot stored the birth year and replied, then died before confirming the update:
     # Telegram delivers the same update (same update_id) again.

@@ -8,21 +8,15 @@ from sqlalchemy import select
 from bot.context import KaikuApplication
 from bot.sandbox.telegram_model import TelegramModel
 from storage.models import Base
-from tests.issuing.conftest import issuances
+from tests.issuing.conftest import issuances, open_form
 from tests.support.simulator import SimulatedUser, png_image
 from tests.test_barcodes import encoded, photo_of, render
-
-
-async def to_number(user: SimulatedUser) -> None:
-    await user.send("/issue")
-    await user.click("All four apply")
-    await user.click("New card")
 
 
 async def test_a_photo_of_a_qr_code_gives_the_number_and_is_deleted(
     issuer: SimulatedUser, app: KaikuApplication, telegram: TelegramModel
 ) -> None:
-    await to_number(issuer)
+    await open_form(issuer)
     picture = photo_of(render("KK123456", zxingcpp.BarcodeFormat.QRCode), (900, 700), angle=4)
     await issuer.send_photo(encoded(picture, "JPEG", quality=85))
 
@@ -38,9 +32,7 @@ async def test_a_photo_of_a_qr_code_gives_the_number_and_is_deleted(
 async def test_a_code_39_barcode_works_for_the_lost_card_too(
     issuer: SimulatedUser, app: KaikuApplication
 ) -> None:
-    await issuer.send("/issue")
-    await issuer.click("All four apply")
-    await issuer.click("Replacement of a lost card")
+    await open_form(issuer, "Replacement of a lost card")
     picture = render("KK100200", zxingcpp.BarcodeFormat.Code39)
     await issuer.send_photo(encoded(picture, "PNG"))
     assert issuer.last_reply().text.startswith("Type the number of the new card")
@@ -49,7 +41,7 @@ async def test_a_code_39_barcode_works_for_the_lost_card_too(
 async def test_a_photo_without_a_code_gets_a_second_chance(
     issuer: SimulatedUser, app: KaikuApplication, telegram: TelegramModel
 ) -> None:
-    await to_number(issuer)
+    await open_form(issuer)
     await issuer.send_photo(png_image(200, 120))
 
     assert issuer.last_reply().text.startswith("I could not read a code in the photo.")

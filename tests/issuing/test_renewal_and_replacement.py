@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.context import KaikuApplication
 from storage.models import Issuance, IssuanceKind, Role
-from tests.issuing.conftest import cards_stored, issuances, issue_new_card
+from tests.issuing.conftest import cards_stored, issuances, issue_new_card, open_form
 from tests.support.network import Network, add_person
 from tests.support.simulator import SimulatedUser, TelegramSimulator
 
@@ -55,9 +55,7 @@ async def test_new_on_an_expired_number_offers_a_renewal_instead(
 ) -> None:
     await issue_new_card(issuer, "KK123456")
     await expire_all(app)
-    await issuer.send("/issue")
-    await issuer.click("All four apply")
-    await issuer.click("New card")
+    await open_form(issuer)
     await issuer.send("KK123456")
     assert issuer.last_reply().text == "Card KK123456 has expired. Do you want to renew it?"
     await issuer.click("Renew it")
@@ -73,9 +71,7 @@ async def test_new_on_an_expired_number_offers_a_renewal_instead(
 async def test_a_renewal_of_a_number_never_seen_goes_through_the_whole_form(
     issuer: SimulatedUser, app: KaikuApplication
 ) -> None:
-    await issuer.send("/issue")
-    await issuer.click("All four apply")
-    await issuer.click("Renewal")
+    await open_form(issuer, "Renewal")
     await issuer.send("KK999999")
     assert issuer.last_reply().text.startswith("The client's year of birth?")
     for answer in ("1960", "02100"):
@@ -95,9 +91,7 @@ async def test_a_card_of_another_unit_is_renewed_there_not_here(
     await add_person(app.services.database, other.id, "Olli", (Role.ISSUER, espoo.units["youth"]))
     await issue_new_card(other, "KK123456")
 
-    await issuer.send("/issue")
-    await issuer.click("All four apply")
-    await issuer.click("Renewal")
+    await open_form(issuer, "Renewal")
     await issuer.send("KK123456")
 
     assert issuer.last_reply().text.startswith("Card KK123456 was issued by another unit.")
@@ -107,9 +101,7 @@ async def test_a_replacement_deactivates_the_lost_card_and_carries_its_answers_o
     issuer: SimulatedUser, app: KaikuApplication
 ) -> None:
     await issue_new_card(issuer, "KK123456")
-    await issuer.send("/issue")
-    await issuer.click("All four apply")
-    await issuer.click("Replacement of a lost card")
+    await open_form(issuer, "Replacement of a lost card")
     await issuer.send("KK123456")
     await issuer.send("KK654321")
     summary = issuer.last_reply().text
@@ -126,9 +118,7 @@ async def test_a_replacement_deactivates_the_lost_card_and_carries_its_answers_o
     assert (replacement.birth_year, replacement.children) == (first.birth_year, first.children)
 
     # The lost number is free again, and the replaced card cannot be renewed.
-    await issuer.send("/issue")
-    await issuer.click("All four apply")
-    await issuer.click("Renewal")
+    await open_form(issuer, "Renewal")
     await issuer.send("KK123456")
     assert issuer.last_reply().text.startswith("Card KK123456 has been deactivated.")
 
@@ -136,9 +126,7 @@ async def test_a_replacement_deactivates_the_lost_card_and_carries_its_answers_o
 async def test_a_replacement_of_an_unknown_card_asks_everything(
     issuer: SimulatedUser, app: KaikuApplication
 ) -> None:
-    await issuer.send("/issue")
-    await issuer.click("All four apply")
-    await issuer.click("Replacement of a lost card")
+    await open_form(issuer, "Replacement of a lost card")
     await issuer.send("KK000001")
     await issuer.send("KK000002")
     assert issuer.last_reply().text.startswith("The client's year of birth?")
@@ -155,9 +143,7 @@ async def test_a_replacement_of_an_unknown_card_asks_everything(
 async def test_the_new_card_of_a_replacement_cannot_reuse_the_lost_number(
     issuer: SimulatedUser, app: KaikuApplication
 ) -> None:
-    await issuer.send("/issue")
-    await issuer.click("All four apply")
-    await issuer.click("Replacement of a lost card")
+    await open_form(issuer, "Replacement of a lost card")
     await issuer.send("KK000001")
     await issuer.send("KK000001")
 
