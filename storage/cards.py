@@ -129,32 +129,18 @@ async def record(
     form_id: str,
 ) -> Issuance:
     """Store a confirmed form as an issuance, in the caller's transaction, or raise CardError."""
-    if await session.scalar(_FORM_STORED, {"form_id": form_id}):
-        raise FormAlreadyStored
-    previously_unknown = False
-    replaces: Card | None = None
-    if kind is IssuanceKind.NEW:
-        await check_new_number(session, number, issued_on)
-        card = await _new_card(session, number)
-    elif kind is IssuanceKind.RENEWAL:
-        found = await find(session, number)
-        if found is None:
-            previously_unknown = True
-            card = await _new_card(session, number)
-        elif not found.issued_by(unit_ids):
-            raise CardOfAnotherUnit
-        else:
-            card = found.card
-    else:
-        old = await find(session, old_number or "")
-        if old is None:
-            previously_unknown = True
-        elif not old.issued_by(unit_ids):
-            raise CardOfAnotherUnit
-        else:
-            replaces = old.card
-            replaces.deactivated_at = utcnow()
-        await check_new_number(session, number, issued_on)
+    try:
+        card, replaces, previously_unknown = await _card_for(
+            session, kind, number, old_number, unit_ids, issued_on
+        )
+    except CardError:
+        # A form stored before is always refused: by these lookups (its card is in use under
+        # its number) or by the issuance's unique form_id below. So whether it was stored is
+        # asked only then, not on every Confirm. Nothing was written yet: the session is usable.
+        if await session.scalar(_FORM_STORED, {"form_id": form_id}):
+            raise FormAlreadyStored from None
+        raise
+    if card is None:
         card = await _new_card(session, number)
     issuance = Issuance(
         card_id=card.id,
@@ -175,6 +161,37 @@ async def record(
         # Two issuers confirming one number at the same moment: the unique index decides.
         raise FormAlreadyStored if "form_id" in str(error.orig) else CardNumberTaken from None
     return issuance
+
+
+async def _card_for(
+    session: AsyncSession,
+    kind: IssuanceKind,
+    number: str,
+    old_number: str | None,
+    unit_ids: set[int],
+    issued_on: date,
+) -> tuple[Card | None, Card | None, bool]:
+    """Check the numbers: the card to issue (None: a new one), the card replaced, and whether
+    the card was unknown before. Raises CardError; writes nothing but the replaced card's end."""
+    if kind is IssuanceKind.NEW:
+        await check_new_number(session, number, issued_on)
+        return None, None, False
+    if kind is IssuanceKind.RENEWAL:
+        found = await find(session, number)
+        if found is None:
+            return None, None, True
+        if not found.issued_by(unit_ids):
+            raise CardOfAnotherUnit
+        return found.card, None, False
+    old = await find(session, old_number or "")
+    replaces = None
+    if old is not None:
+        if not old.issued_by(unit_ids):
+            raise CardOfAnotherUnit
+        replaces = old.card
+        replaces.deactivated_at = utcnow()
+    await check_new_number(session, number, issued_on)
+    return None, replaces, old is None
 
 
 async def _new_card(session: AsyncSession, number: str) -> Card:

@@ -13,7 +13,7 @@ from bot.app import build_application, start_up
 from bot.context import KaikuApplication
 from bot.sandbox.telegram_model import TelegramModel
 from storage import cards
-from storage.cards import Background, CardNumberTaken
+from storage.cards import Background, CardNumberTaken, FormAlreadyStored
 from storage.db import Database
 from storage.models import IssuanceKind, Role
 from tests.conftest import make_settings
@@ -97,3 +97,36 @@ async def test_concurrent_transactions_for_one_number_let_exactly_one_through(
     outcomes = await asyncio.gather(*(attempt() for _ in range(8)))
 
     assert sorted(outcomes) == ["stored"] + ["taken"] * 7
+
+
+@pytest.mark.parametrize("kind", [IssuanceKind.NEW, IssuanceKind.RENEWAL])
+async def test_a_form_recorded_twice_is_refused_as_already_stored(
+    database: Database, kind: IssuanceKind
+) -> None:
+    network = await build_network(database)
+    issuer_id = await add_person(database, 1, "Eka", (Role.ISSUER, network.units["family"]))
+    unit = network.units["family"]
+    form_id = str(uuid.uuid4())
+
+    async def attempt() -> str:
+        async with database.write() as session:
+            try:
+                await cards.record(
+                    session,
+                    kind=kind,
+                    number="KK888888",
+                    old_number=None,
+                    unit_id=unit,
+                    unit_ids={unit},
+                    issuer_id=issuer_id,
+                    issued_on=date(2026, 11, 25),
+                    valid_until=date(2027, 11, 24),
+                    background=Background(birth_year=1980, postal_code="02100", children=0),
+                    form_id=form_id,
+                )
+            except FormAlreadyStored:
+                return "already stored"
+            await session.commit()
+            return "stored"
+
+    assert [await attempt(), await attempt()] == ["stored", "already stored"]
