@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -76,10 +76,12 @@ def background_of(issuance: Issuance) -> Background:
 
 
 # The lookups of every typed number and every confirmed form, built once (see storage.people).
-_CARD_IN_USE = select(Card).where(Card.number == bindparam("number"), Card.deactivated_at.is_(None))
-_LAST_ISSUANCE = (
-    select(Issuance)
-    .where(Issuance.card_id == bindparam("card_id"), Issuance.voided_at.is_(None))
+# A card in use and its latest issuance in one query (at most one card per number is in use;
+# "X" is never looked up).
+_CARD_IN_USE = (
+    select(Card, Issuance)
+    .outerjoin(Issuance, and_(Issuance.card_id == Card.id, Issuance.voided_at.is_(None)))
+    .where(Card.number == bindparam("number"), Card.deactivated_at.is_(None))
     .order_by(Issuance.id.desc())
     .limit(1)
 )
@@ -90,11 +92,8 @@ async def find(session: AsyncSession, number: str) -> Found | None:
     """The card in use (or expired, but not deactivated) with this number, if any."""
     if number == MOBILE_ONLY:
         return None  # mobile-only cards have no number to look up
-    card = await session.scalar(_CARD_IN_USE, {"number": number})
-    if card is None:
-        return None
-    last = await session.scalar(_LAST_ISSUANCE, {"card_id": card.id})
-    return Found(card, last)
+    row = (await session.execute(_CARD_IN_USE, {"number": number})).first()
+    return Found(row[0], row[1]) if row else None
 
 
 async def is_deactivated(session: AsyncSession, number: str) -> bool:
