@@ -26,12 +26,10 @@ def _key(update: Update) -> tuple[int, int]:
     return chat.id, user.id
 
 
-async def load(
-    update: Update, context: BotContext, conversation: str, *, lock: bool = False
-) -> Draft | None:
-    """The draft of this person's conversation, if one is under way (locked: for a change)."""
+async def load(update: Update, context: BotContext, conversation: str) -> Draft | None:
+    """The draft of this person's conversation, if one is under way."""
     chat_id, user_id = _key(update)
-    return await drafts.get(context.session, conversation, chat_id, user_id, lock=lock)
+    return await drafts.get(context.session, conversation, chat_id, user_id)
 
 
 async def save_step(

@@ -103,11 +103,6 @@ def create_engine(url: str) -> AsyncEngine:
     )
 
 
-def is_sqlite(engine: AsyncEngine) -> bool:
-    """Whether the engine talks to SQLite."""
-    return engine.dialect.name == "sqlite"
-
-
 class Database:
     """The engine and the two kinds of session the bot uses: read-only and writing."""
 
