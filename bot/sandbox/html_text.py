@@ -43,7 +43,10 @@ _URL_SCHEMES = ("http://", "https://", "tg://", "ton://")
 
 def utf16_len(text: str) -> int:
     """Return the length in UTF-16 code units, the unit of Telegram's entity offsets."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    if text.isascii():
+        return len(text)
+    # surrogatepass: a lone surrogate in a Python str still counts as one code unit.
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 @dataclass
@@ -313,7 +316,8 @@ def parse_html(source: str) -> tuple[str, list[Entity]]:
 def trim(text: str, entities: list[Entity]) -> tuple[str, list[Entity]]:
     """Strip surrounding whitespace as Telegram does, shifting and clipping the entities."""
     stripped = text.lstrip(_TRIMMED)
-    shift = utf16_len(text) - utf16_len(stripped)
+    # The trimmed characters are ASCII, one UTF-16 code unit each.
+    shift = len(text) - len(stripped)
     stripped = stripped.rstrip(_TRIMMED)
     limit = utf16_len(stripped)
     kept: list[Entity] = []
