@@ -1,9 +1,9 @@
 """People, their private chats with the bot, and the messages in them as both sides see them."""
 
-import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.sandbox.json_copy import copy_json
 from bot.sandbox.markup import Markup, inline_buttons, is_inline
 
 
@@ -105,19 +105,19 @@ class ChatMessage:
         if self.kind == "text":
             message["text"] = self.text
             if self.entities:
-                message["entities"] = copy.deepcopy(self.entities)
+                message["entities"] = copy_json(self.entities)
         else:
             if self.photo is not None:
-                message["photo"] = copy.deepcopy(self.photo)
+                message["photo"] = copy_json(self.photo)
             if self.document is not None:
                 message["document"] = dict(self.document)
             if self.text:
                 message["caption"] = self.text
             if self.entities:
-                message["caption_entities"] = copy.deepcopy(self.entities)
+                message["caption_entities"] = copy_json(self.entities)
         # A Message carries only an inline keyboard back; reply keyboards stay in the client.
         if is_inline(self.reply_markup):
-            message["reply_markup"] = copy.deepcopy(self.reply_markup)
+            message["reply_markup"] = copy_json(self.reply_markup)
         return message
 
 

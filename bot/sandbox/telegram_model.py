@@ -7,7 +7,6 @@ People act through the `user_*` methods, which queue the updates the bot will re
 """
 
 import contextlib
-import copy
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -17,6 +16,7 @@ from typing import Any
 from bot.sandbox.errors import BotApiError
 from bot.sandbox.files import FileStore, StoredFile
 from bot.sandbox.html_text import bot_command_entities, trim
+from bot.sandbox.json_copy import copy_json
 from bot.sandbox.markup import Markup, inline_buttons
 from bot.sandbox.messaging import MAX_CAPTION, MAX_TEXT, Files, Messaging
 from bot.sandbox.objects import ApiCall, CallbackAnswer, CallbackQueryState, ChatMessage, SimUser
@@ -405,7 +405,7 @@ class TelegramModel:
 
     def reply_keyboard(self, user_id: int) -> Markup | None:
         """Return the reply keyboard the person's client currently shows, if any."""
-        return copy.deepcopy(self._existing(user_id).reply_keyboard)
+        return copy_json(self._existing(user_id).reply_keyboard)
 
     def unanswered_callback_queries(self) -> list[CallbackQueryState]:
         """Return button presses the bot never answered (the client shows a spinner)."""

@@ -1,11 +1,11 @@
 """The queue of updates waiting for the bot, with getUpdates' offset and long-polling rules."""
 
 import asyncio
-import copy
 from collections.abc import Mapping
 from typing import Any
 
 from bot.sandbox.errors import BotApiError
+from bot.sandbox.json_copy import copy_json
 
 Update = dict[str, Any]
 
@@ -31,7 +31,7 @@ class UpdateQueue:
         self._next_id += 1
         self.pending.append(update)
         self._wake()
-        return copy.deepcopy(update)
+        return copy_json(update)
 
     def confirm(self, update_id: int) -> None:
         """Forget one update, as if the bot had confirmed it."""
@@ -97,7 +97,7 @@ class UpdateQueue:
             self.pending = [u for u in self.pending if _kind(u) in self._allowed]
         limit = params.get("limit")
         limit = min(max(limit, 1), 100) if isinstance(limit, int) else 100
-        return copy.deepcopy(self.pending[:limit])
+        return copy_json(self.pending[:limit])
 
 
 def _kind(update: Update) -> str:
