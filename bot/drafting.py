@@ -33,9 +33,18 @@ async def load(update: Update, context: BotContext, conversation: str) -> Draft 
 
 
 async def save_step(
-    update: Update, context: BotContext, conversation: str, step: Step, answers: dict[str, Any]
+    update: Update,
+    context: BotContext,
+    conversation: str,
+    step: Step,
+    answers: dict[str, Any],
+    *,
+    commit: bool = False,
 ) -> Step:
-    """Store the answers and the next step (the caller commits), and return the step."""
+    """Store the answers and the next step, and return the step.
+
+    The caller commits, or passes `commit` when this is the transaction's last statement.
+    """
     chat_id, user_id = _key(update)
     await drafts.save(
         context.session,
@@ -46,6 +55,7 @@ async def save_step(
         answers=answers,
         # The draft bot.access read with the person: its row is updated if it is this one.
         existing=context.draft,
+        commit=commit,
     )
     return step
 

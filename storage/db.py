@@ -103,6 +103,26 @@ def create_engine(url: str) -> AsyncEngine:
     )
 
 
+async def commit_with(session: AsyncSession, statement: Any, parameters: dict[str, Any]) -> Any:
+    """Run the transaction's last statement and commit; on SQLite both in one thread hop.
+
+    Pending ORM changes are flushed first: nothing may run between the statement and COMMIT.
+    """
+    if session.new or session.dirty or session.deleted:
+        await session.flush()
+    connection = await session.connection()
+    driver = (
+        connection.sync_connection.connection.dbapi_connection
+        if connection.sync_connection
+        else None
+    )
+    if isinstance(driver, OneHopConnection):
+        driver.commit_with_next_statement()
+    result = await session.execute(statement, parameters)
+    await session.commit()
+    return result
+
+
 class Database:
     """The engine and the two kinds of session the bot uses: read-only and writing."""
 

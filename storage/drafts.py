@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from storage.db import commit_with
 from storage.models import Draft, utcnow
 
 
@@ -75,15 +76,26 @@ async def save(
     step: str,
     answers: dict[str, Any],
     existing: Draft | None = None,
+    commit: bool = False,
 ) -> None:
     """Store the conversation's next step and its answers, in one statement.
 
     `existing` is the draft being answered, as read earlier in this transaction: its row is
     updated by its key (and the object with it). Without it, or if that row has gone meanwhile
-    (PostgreSQL lets the expiry job delete it), an upsert.
+    (PostgreSQL lets the expiry job delete it), an upsert. With `commit`, this statement ends
+    the transaction (on SQLite it is the upsert, sent with its COMMIT: see storage.db).
     """
     now = utcnow()
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
     key = (conversation, chat_id, user_id)
+    values = {"step": step, "answers": answers, "updated_at": now}
+    if commit and dialect == "sqlite":
+        # SQLite's write transaction has held the database since its first read, so the
+        # row read earlier is still there: the upsert updates it, in the commit's own hop.
+        upsert = dict(zip(("conversation", "chat_id", "user_id"), key, strict=True)) | values
+        await commit_with(session, _UPSERT[dialect], upsert)
+        _refresh(existing, key, values)
+        return
     if existing is not None and (existing.conversation, existing.chat_id, existing.user_id) == key:
         result = await session.execute(
             _UPDATE,
@@ -95,11 +107,10 @@ async def save(
             },
         )
         if getattr(result, "rowcount", 0) == 1:
-            # The object stays as the row now is, for whoever reads it next.
-            for name, value in (("step", step), ("answers", answers), ("updated_at", now)):
-                set_committed_value(existing, name, value)
+            _refresh(existing, key, values)
+            if commit:
+                await session.commit()
             return
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
     await session.execute(
         _UPSERT[dialect],
         {
@@ -111,6 +122,15 @@ async def save(
             "updated_at": now,
         },
     )
+    if commit:
+        await session.commit()
+
+
+def _refresh(existing: Draft | None, key: tuple[str, int, int], values: dict[str, Any]) -> None:
+    # The object stays as the row now is, for whoever reads it next.
+    if existing is not None and (existing.conversation, existing.chat_id, existing.user_id) == key:
+        for name, value in values.items():
+            set_committed_value(existing, name, value)
 
 
 async def discard(session: AsyncSession, conversation: str, chat_id: int, user_id: int) -> None:

@@ -25,7 +25,9 @@ from sqlalchemy.util import EMPTY_DICT
 # statement, and the bot's throughput is the event loop's time. So here a statement is one
 # call on the connection's thread: the transaction's BEGIN (if it is the first statement),
 # the statement, all its rows, and closing the cursor; and a COMMIT or ROLLBACK outside a
-# transaction, which sqlite3 itself would skip, is skipped without the hop.
+# transaction, which sqlite3 itself would skip, is skipped without the hop. A transaction's
+# last statement may carry its COMMIT too (storage.db.commit_with): a form's step then costs
+# two hops in all, its read with BEGIN and its write with COMMIT.
 #
 # This uses aiosqlite's private `Connection._execute` (run a function on the connection's
 # thread) and `Connection._connection` (its sqlite3 connection); tests/storage/test_db.py
@@ -38,6 +40,7 @@ def _run_statement(
     operation: str,
     parameters: Any,
     many: bool,
+    commit: bool,
 ) -> tuple[Any, int, int | None, list[Any] | None]:
     """On the connection's thread: run the statement; return what its cursor knew, and rows."""
     cursor = connection._connection.cursor()  # type: ignore[union-attr]
@@ -49,7 +52,10 @@ def _run_statement(
         else:
             cursor.execute(operation, () if parameters is None else parameters)
         rows = cursor.fetchall() if cursor.description else None
-        return cursor.description, cursor.rowcount, cursor.lastrowid, rows
+        found = cursor.description, cursor.rowcount, cursor.lastrowid, rows
+        if commit:  # only once the statement has succeeded: a failed one commits nothing
+            cursor.execute("COMMIT")
+        return found
     finally:
         cursor.close()
 
@@ -103,7 +109,13 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         async with adapted._execute_mutex:
             connection = self._connection
             found = await connection._execute(
-                _run_statement, connection, adapted.take_begin(), operation, parameters, many
+                _run_statement,
+                connection,
+                adapted.take_begin(),
+                operation,
+                parameters,
+                many,
+                adapted.take_commit(),
             )
         self._description, self._rowcount, self._lastrowid, rows = found
         self._rows = collections.deque(rows or ())
@@ -115,7 +127,7 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
 class OneHopConnection(AsyncAdapt_aiosqlite_connection):
     """SQLAlchemy's aiosqlite connection, with one-hop statements and no idle hops."""
 
-    __slots__ = ("_begin",)
+    __slots__ = ("_begin", "_commit", "_committed")
     # Server-side cursors too: every statement must be able to carry the BEGIN.
     _cursor_cls = OneHopCursor  # type: ignore[assignment]
     _ss_cursor_cls = OneHopCursor  # type: ignore[assignment]
@@ -123,6 +135,9 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
     def __init__(self, dbapi: Any, connection: AsyncIODBAPIConnection) -> None:
         super().__init__(dbapi, connection)
         self._begin: str | None = None
+        # Whether the next statement ends the transaction with COMMIT, and whether one did.
+        self._commit = False
+        self._committed = False
 
     def begin_with_next_statement(self, begin: str) -> None:
         """Send this BEGIN in the same call as the transaction's first statement."""
@@ -130,8 +145,21 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
 
     def take_begin(self) -> str | None:
         """The BEGIN the next statement must send first, if the transaction has not begun."""
+        if self._committed:
+            # Without its BEGIN it would run on its own, outside the transaction it is part of.
+            raise RuntimeError("a statement after the one that committed the transaction")
         begin, self._begin = self._begin, None
         return begin
+
+    def commit_with_next_statement(self) -> None:
+        """Send COMMIT in the same call as the next statement, once that statement succeeds."""
+        self._commit = True
+
+    def take_commit(self) -> bool:
+        """Whether the next statement commits; from then on the transaction is over."""
+        commit, self._commit = self._commit, False
+        self._committed = self._committed or commit
+        return commit
 
     def _in_transaction(self) -> bool:
         # sqlite3 lets any thread read this flag (no statement runs on it meanwhile).
@@ -140,11 +168,13 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
 
     def rollback(self) -> None:
         self._begin = None  # a transaction that sent no statement never began
+        self._commit = self._committed = False
         if self._in_transaction():
             super().rollback()
 
     def commit(self) -> None:
         self._begin = None
+        self._commit = self._committed = False
         if self._in_transaction():
             super().commit()
 

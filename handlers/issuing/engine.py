@@ -173,14 +173,16 @@ async def finish(
     update, context, form = turn.update, turn.context, turn.form
     if isinstance(outcome, Finished):
         await drafting.end(update, context, CONVERSATION)
+        await context.session.commit()
     else:
         if outcome is Step.CONFIRMING:
             form.editing = False
         form.version += 1
         form.last_update_id = update.update_id
-        await drafting.save_step(update, context, CONVERSATION, outcome, form.answers())
         await turn.read_for(outcome)
-    await context.session.commit()
+        # The transaction's last statement: it commits (on SQLite in the same round trip).
+        answers = form.answers()
+        await drafting.save_step(update, context, CONVERSATION, outcome, answers, commit=True)
     # Only now, with the answer safe, does the issuer hear back.
     query = update.callback_query
     if query is not None:

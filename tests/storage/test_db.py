@@ -11,7 +11,7 @@ from typing import Any
 
 import aiosqlite
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import OperationalError
 
@@ -19,6 +19,7 @@ import storage.db as storage_db
 from storage import drafts, people
 from storage.db import Database
 from storage.models import AuditEvent, Draft
+from storage.sqlite_driver import OneHopConnection
 
 
 async def test_fifty_concurrent_read_modify_writes_all_land(database: Database) -> None:
@@ -118,6 +119,31 @@ async def test_a_write_transaction_costs_one_thread_hop_per_statement(
         await session.commit()
 
     assert hops == ["_run_statement", "_run_statement", "commit"]
+
+    # A form's step: its read carries BEGIN and its write carries COMMIT, two hops in all.
+    hops.clear()
+    async with sqlite_database.write() as session:
+        _person, draft = await people.with_draft(session, 42, chat_id=42, conversation="counter")
+        await drafts.save(
+            session, "counter", 42, 42, step="COUNTED", answers={}, existing=draft, commit=True
+        )
+    assert hops == ["_run_statement", "_run_statement"]
+    async with sqlite_database.read() as session:
+        assert (await drafts.get(session, "counter", 42, 42)).step == "COUNTED"  # type: ignore[union-attr]
+
+
+async def test_nothing_may_run_after_the_statement_that_committed(
+    sqlite_database: Database,
+) -> None:
+    async with sqlite_database.write() as session:
+        connection = await session.connection()
+        driver = connection.sync_connection.connection.dbapi_connection  # type: ignore[union-attr]
+        assert isinstance(driver, OneHopConnection)
+        driver.commit_with_next_statement()
+        await session.execute(text("SELECT 1"))
+        # It would run on its own, outside the transaction it belongs to: refused instead.
+        with pytest.raises(RuntimeError, match="after the one that committed"):
+            await session.execute(text("SELECT 2"))
 
 
 async def test_a_write_transaction_holds_sqlites_write_lock_from_its_first_read(
