@@ -9,7 +9,7 @@ People act through the `user_*` methods, which queue the updates the bot will re
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -373,12 +373,29 @@ class TelegramModel:
 
     def chat(self, user_id: int) -> list[ChatMessage]:
         """Return the private chat with a person, both sides in order, deleted ones flagged."""
-        self._existing(user_id)
-        return list(self.messaging.chats[user_id])
+        return list(self._chat(user_id))
+
+    def chat_length(self, user_id: int) -> int:
+        """Return how many messages the chat with a person holds, deleted ones included."""
+        return len(self._chat(user_id))
+
+    def chat_since(self, user_id: int, start: int) -> list[ChatMessage]:
+        """Return the chat with a person from its start-th message (0-based) on."""
+        return self._chat(user_id)[start:]
 
     def bot_messages(self, user_id: int) -> list[ChatMessage]:
         """Return the bot's messages in the chat with a person, deleted ones flagged."""
-        return [message for message in self.chat(user_id) if message.from_bot]
+        return [message for message in self._chat(user_id) if message.from_bot]
+
+    def latest_bot_messages(self, user_id: int) -> Iterator[ChatMessage]:
+        """Yield the bot's messages in the chat with a person newest first, deleted ones flagged."""
+        # Lazily from the end: callers want the last few of a history that only grows.
+        return (message for message in reversed(self._chat(user_id)) if message.from_bot)
+
+    def _chat(self, user_id: int) -> list[ChatMessage]:
+        """Return the model's own list of a chat's messages, not a copy."""
+        self._existing(user_id)
+        return self.messaging.chats[user_id]
 
     def commands_for(
         self, scope: dict[str, Any] | None = None, language_code: str | None = None

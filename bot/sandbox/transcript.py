@@ -88,7 +88,7 @@ class Transcript:
 
     def buttons(self, user_id: int) -> tuple[int, list[dict[str, Any]]] | None:
         """The latest visible bot message in a chat that has inline buttons, and its buttons."""
-        for message in reversed(self.model.bot_messages(user_id)):
+        for message in self.model.latest_bot_messages(user_id):
             buttons = inline_buttons(message.reply_markup)
             if buttons and not message.deleted:
                 return message.message_id, buttons

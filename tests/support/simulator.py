@@ -10,6 +10,7 @@ import asyncio
 import logging
 import struct
 import zlib
+from collections.abc import Iterator
 from typing import Any
 
 from telegram import Update
@@ -90,7 +91,7 @@ class SimulatedUser:
 
     async def _act(self, update: dict[str, Any]) -> None:
         # The person's own message counts as seen; replies are what comes after it.
-        self._seen = len(self.model.chat(self.id))
+        self._seen = self.model.chat_length(self.id)
         await self.simulator.process(update)
 
     async def send(self, text: str) -> None:
@@ -107,22 +108,25 @@ class SimulatedUser:
 
     async def click(self, label: str) -> None:
         """Press the button with this label on the latest bot message that shows one."""
-        for message in reversed(self._visible_bot_messages()):
+        message, button = self._latest_button(label)
+        if "callback_data" not in button:
+            raise AssertionError(f"button {label!r} opens {button}, it sends no callback")
+        update = self.model.user_clicks(self.id, message.message_id, button["callback_data"])
+        self._last_query_id = update["callback_query"]["id"]
+        await self._act(update)
+
+    def _latest_button(self, label: str) -> tuple[ChatMessage, dict[str, Any]]:
+        """Return the latest visible bot message with a button so labelled, and the button."""
+        for message in self._visible_newest_first():
             button = message.button(label)
-            if button is None:
-                continue
-            if "callback_data" not in button:
-                raise AssertionError(f"button {label!r} opens {button}, it sends no callback")
-            update = self.model.user_clicks(self.id, message.message_id, button["callback_data"])
-            self._last_query_id = update["callback_query"]["id"]
-            await self._act(update)
-            return
+            if button is not None:
+                return message, button
         offered = [m.button_labels() for m in self._visible_bot_messages() if m.button_labels()]
         raise AssertionError(f"no button {label!r} in the chat; buttons shown: {offered}")
 
     async def click_on(self, message_id: int, label: str) -> None:
         """Press the button with this label on one particular (perhaps old) bot message."""
-        message = next(m for m in self._visible_bot_messages() if m.message_id == message_id)
+        message = next(m for m in self._visible_newest_first() if m.message_id == message_id)
         button = message.button(label)
         if button is None or "callback_data" not in button:
             raise AssertionError(f"message {message_id} has no button {label!r}")
@@ -137,21 +141,27 @@ class SimulatedUser:
     def _visible_bot_messages(self) -> list[ChatMessage]:
         return [m for m in self.model.bot_messages(self.id) if not m.deleted]
 
+    def _visible_newest_first(self) -> Iterator[ChatMessage]:
+        # From the end of the chat: the whole history is long, what people look at is recent.
+        return (m for m in self.model.latest_bot_messages(self.id) if not m.deleted)
+
     def last_reply(self) -> ChatMessage:
         """Return the latest bot message still in the chat, in its current (edited) state."""
-        messages = self._visible_bot_messages()
-        if not messages:
+        message = next(self._visible_newest_first(), None)
+        if message is None:
             raise AssertionError(f"the bot has not written to {self.first_name}")
-        return messages[-1]
+        return message
 
     def replies_since_last_action(self) -> list[ChatMessage]:
         """Return the bot messages that arrived after the person's last action."""
-        return [m for m in self.model.chat(self.id)[self._seen :] if m.from_bot and not m.deleted]
+        return [
+            m for m in self.model.chat_since(self.id, self._seen) if m.from_bot and not m.deleted
+        ]
 
     def buttons(self) -> list[str]:
         """Return the labels of the inline buttons on the latest bot message."""
-        messages = self._visible_bot_messages()
-        return messages[-1].button_labels() if messages else []
+        message = next(self._visible_newest_first(), None)
+        return message.button_labels() if message is not None else []
 
     def keyboard(self) -> list[str]:
         """Return the labels of the reply keyboard the client shows, if any."""
