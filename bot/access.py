@@ -76,7 +76,7 @@ def handles(
                     found = await people.by_telegram_id(session, user.id)
                 person = current_person(found)
                 if writes and found is not None and user is not None:
-                    people.note_message(found, user.language_code)
+                    people.note_message(session, found, user.language_code)
                 context.person = person
                 context.session = session
                 context.t = translator(

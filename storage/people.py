@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, bindparam, or_, select
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, bindparam, inspect, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storage import audit
 from storage.models import Draft, Organisation, Person, Role, RoleAssignment, Unit, utcnow
@@ -32,6 +38,32 @@ _WITH_DRAFT = (
 )
 
 
+_PERSON_TABLE = Person.metadata.tables[Person.__tablename__]
+_ROLE_TABLE = Person.metadata.tables[RoleAssignment.__tablename__]
+_DRAFT_TABLE = Person.metadata.tables[Draft.__tablename__]
+_DRAFT_COLUMNS = tuple(column.name for column in _DRAFT_TABLE.c)
+_PERSON_WIDTH = len(_PERSON_TABLE.c)
+_DRAFT_START = _PERSON_WIDTH + len(_ROLE_TABLE.c)
+# The same rows as plain columns: the person's, each role's, the draft's.
+_WITH_DRAFT_ROWS = (
+    select(*_PERSON_TABLE.c, *_ROLE_TABLE.c, *_DRAFT_TABLE.c)
+    .select_from(
+        _PERSON_TABLE.outerjoin(
+            _ROLE_TABLE, _ROLE_TABLE.c.person_id == _PERSON_TABLE.c.id
+        ).outerjoin(
+            _DRAFT_TABLE,
+            and_(
+                _DRAFT_TABLE.c.user_id == _PERSON_TABLE.c.telegram_id,
+                _DRAFT_TABLE.c.chat_id == bindparam("chat_id"),
+                _DRAFT_TABLE.c.conversation == bindparam("conversation"),
+            ),
+        )
+    )
+    .where(_PERSON_TABLE.c.telegram_id == bindparam("telegram_id"))
+    .order_by(_ROLE_TABLE.c.id)
+)
+
+
 async def by_telegram_id(session: AsyncSession, telegram_id: int) -> Person | None:
     """The person with this Telegram user id and their roles, in one query."""
     result = await session.execute(_BY_TELEGRAM_ID, {"telegram_id": telegram_id})
@@ -41,13 +73,79 @@ async def by_telegram_id(session: AsyncSession, telegram_id: int) -> Person | No
 async def with_draft(
     session: AsyncSession, telegram_id: int, *, chat_id: int, conversation: str
 ) -> tuple[Person | None, Draft | None]:
-    """The person, their roles and their draft of a conversation, in one query."""
-    result = await session.execute(
-        _WITH_DRAFT,
-        {"telegram_id": telegram_id, "chat_id": chat_id, "conversation": conversation},
-    )
-    row = result.unique().first()
-    return (row[0], row[1]) if row else (None, None)
+    """The person, their roles and their draft of a conversation, in one query.
+
+    A form's every step runs this. Building ORM objects from the rows costs more than the
+    query itself, so the rows are read as plain rows, and while the person's rows read exactly
+    as at their previous step, the objects of that step are used again (not attached to this
+    session: they are only read). A first step, or a changed row, loads them through the ORM.
+    """
+    parameters = {"telegram_id": telegram_id, "chat_id": chat_id, "conversation": conversation}
+    rows = (await session.execute(_WITH_DRAFT_ROWS, parameters)).all()
+    if not rows:
+        return None, None
+    person_row = tuple(rows[0][:_PERSON_WIDTH])
+    role_rows = tuple(tuple(row[_PERSON_WIDTH:_DRAFT_START]) for row in rows if row[_PERSON_WIDTH])
+    draft_row = rows[0][_DRAFT_START:]
+    seen = _SEEN.get(telegram_id)
+    if (
+        seen is None
+        or seen.person_row != person_row
+        or seen.role_rows != role_rows
+        or not seen.intact()
+    ):
+        result = await session.execute(_WITH_DRAFT, parameters)
+        found = result.unique().first()
+        if found is None:  # gone since the first statement (PostgreSQL only)
+            return None, None
+        person, draft = found[0], found[1]
+        _remember(telegram_id, _Seen(person_row, role_rows, person, draft))
+        return person, draft
+    _SEEN.move_to_end(telegram_id)
+    return seen.person, seen.draft_from(draft_row)
+
+
+@dataclass
+class _Seen:
+    """A person's rows as read at their last step, and the objects built from them then."""
+
+    person_row: tuple[Any, ...]
+    role_rows: tuple[tuple[Any, ...], ...]
+    person: Person
+    draft: Draft | None = None
+
+    def intact(self) -> bool:
+        """Whether the objects still hold every value (a rollback where they were loaded
+        expires them, and only their own session could load them again)."""
+        roles = self.person.__dict__.get("roles")
+        return (
+            roles is not None
+            and not inspect(self.person).expired_attributes
+            and not any(inspect(role).expired_attributes for role in roles)
+        )
+
+    def draft_from(self, row: Sequence[Any]) -> Draft | None:
+        """The draft as its row now reads, in the object used for it before if there is one."""
+        values = dict(zip(_DRAFT_COLUMNS, row, strict=True))
+        if values["id"] is None:
+            return None
+        if self.draft is None or self.draft.id != values["id"]:
+            self.draft = Draft()
+        for name, value in values.items():
+            set_committed_value(self.draft, name, value)
+        return self.draft
+
+
+# People whose objects are kept for their next step (the most recent ones).
+_SEEN: OrderedDict[int, _Seen] = OrderedDict()
+_SEEN_MAX = 4096
+
+
+def _remember(telegram_id: int, seen: _Seen) -> None:
+    _SEEN[telegram_id] = seen
+    _SEEN.move_to_end(telegram_id)
+    while len(_SEEN) > _SEEN_MAX:
+        _SEEN.popitem(last=False)
 
 
 async def add(
@@ -181,13 +279,19 @@ def set_active(
     )
 
 
-def note_message(person: Person, telegram_language: str | None) -> None:
+def note_message(session: AsyncSession, person: Person, telegram_language: str | None) -> None:
     """Keep what a message from the person tells: Telegram's language (for messages the bot
     sends on its own), and that they have not blocked the bot (any more)."""
-    if telegram_language and person.telegram_language != telegram_language[:16]:
-        person.telegram_language = telegram_language[:16]
-    if person.blocked_bot_at is not None:
-        person.blocked_bot_at = None
+    language = telegram_language[:16] if telegram_language else None
+    if (language is None or person.telegram_language == language) and (
+        person.blocked_bot_at is None
+    ):
+        return
+    if inspect(person).detached:
+        session.add(person)  # kept from an earlier step (see with_draft): this session stores it
+    if language is not None:
+        person.telegram_language = language
+    person.blocked_bot_at = None
 
 
 def mark_blocked(person: Person, blocked: bool) -> None:
