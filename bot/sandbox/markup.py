@@ -23,6 +23,7 @@ INLINE_ACTIONS = (
     "callback_game",
     "pay",
 )
+_ACTION_ORDER = {name: index for index, name in enumerate(INLINE_ACTIONS)}
 _MAX_BUTTONS = 100
 _MAX_CALLBACK_DATA_BYTES = 64
 _URL_SCHEMES = ("http", "https", "tg", "ton")
@@ -150,10 +151,14 @@ def _inline_button(button: object) -> dict[str, Any]:
     if not isinstance(button, dict):
         raise bad_request(f"can't parse {what}: InlineKeyboardButton must be an Object")
     _button_text(button, what)
-    # telegram-bot-api treats an empty url or callback_data as absent.
-    actions = [
-        name for name in INLINE_ACTIONS if button.get(name) is not None and button.get(name) != ""
+    # telegram-bot-api treats an empty url or callback_data as absent. A button has few fields,
+    # so they are looked at rather than every action, then put in INLINE_ACTIONS' order.
+    present = [
+        name
+        for name, value in button.items()
+        if name in _ACTION_ORDER and value is not None and value != ""
     ]
+    actions = sorted(present, key=_ACTION_ORDER.__getitem__)
     if not actions:
         raise bad_request(f"can't parse {what}: Text buttons are unallowed in the inline keyboard")
     if len(actions) > 1:
