@@ -15,6 +15,7 @@ from bot.context import BotContext, KaikuApplication, Services
 from bot.errors import on_error
 from bot.flood import ReplyRetries
 from bot.outbox import OutboxCourier
+from bot.replies import KaikuBot
 from bot.settings import Settings
 from bot.updates import PerChatUpdateProcessor
 from storage import deployment
@@ -39,29 +40,29 @@ def build_application(
     database = database or Database.from_url(settings.effective_database_url)
     courier = OutboxCourier(database, settings.default_language)
     services = Services(settings, database, courier)
+    if request is None:
+        request = HTTPXRequest(connection_pool_size=8)
+        get_updates_request = get_updates_request or HTTPXRequest(read_timeout=POLL_TIMEOUT + 10)
+    bot = KaikuBot(
+        settings.require_token(),
+        base_url=settings.api_base_url,
+        base_file_url=settings.file_base_url,
+        request=request,
+        get_updates_request=get_updates_request or request,
+        # A reply refused with 429 waits out retry_after and is sent again.
+        rate_limiter=ReplyRetries(),
+    )
     builder = (
         ApplicationBuilder()
         .application_class(KaikuApplication, {"services": services})
-        .token(settings.require_token())
-        .base_url(settings.api_base_url)
-        .base_file_url(settings.file_base_url)
+        .bot(bot)
         .context_types(ContextTypes(context=BotContext))
         .persistence(DraftPersistence(database))
         # Conversations need their updates one at a time: per chat, not for everybody.
         .concurrent_updates(PerChatUpdateProcessor())
-        # A reply refused with 429 waits out retry_after and is sent again.
-        .rate_limiter(ReplyRetries())
         .post_init(start_up)
         .post_shutdown(_close_database)
     )
-    if request is not None:
-        builder = builder.request(request)
-    else:
-        builder = builder.request(HTTPXRequest(connection_pool_size=8))
-    if get_updates_request is not None or request is not None:
-        builder = builder.get_updates_request(get_updates_request or request)  # type: ignore[arg-type]
-    else:
-        builder = builder.get_updates_request(HTTPXRequest(read_timeout=POLL_TIMEOUT + 10))
     application = builder.build()
     assert isinstance(application, KaikuApplication)  # application_class guarantees it
     handlers.register(application)

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
+from telegram.ext import Application, CallbackContext, JobQueue
 
 from bot.i18n import Translator, translator
 from bot.outbox import OutboxCourier
+from bot.replies import KaikuBot
 from bot.settings import Settings
 from storage.db import Database
 from storage.models import Draft, Person
@@ -26,7 +27,7 @@ class Services:
     courier: OutboxCourier
 
 
-class KaikuApplication(Application[ExtBot[None], "BotContext", AnyDict, AnyDict, AnyDict, Any]):
+class KaikuApplication(Application[KaikuBot, "BotContext", AnyDict, AnyDict, AnyDict, Any]):
     """The PTB application with our services attached."""
 
     def __init__(self, *, services: Services, **kwargs: Any) -> None:
@@ -34,7 +35,7 @@ class KaikuApplication(Application[ExtBot[None], "BotContext", AnyDict, AnyDict,
         self.services = services
 
 
-class BotContext(CallbackContext[ExtBot[None], AnyDict, AnyDict, AnyDict]):
+class BotContext(CallbackContext[KaikuBot, AnyDict, AnyDict, AnyDict]):
     """Per-update context: settings, database, the reader's translator, the person and session."""
 
     def __init__(

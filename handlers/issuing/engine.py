@@ -25,6 +25,7 @@ from bot.audience import only
 from bot.barcodes import decode_card_code
 from bot.context import BotContext
 from bot.i18n import Translator
+from bot.replies import KaikuBot
 from bot.rules.validity import today
 from handlers import callbacks
 from handlers.issuing.form import CONVERSATION, Form, Step
@@ -159,7 +160,7 @@ async def reply_with_question(turn: Turn, step: Step) -> None:
     if chat is None:
         return
     text, markup = await question(turn, step)
-    await turn.context.bot.send_message(chat.id, text, reply_markup=markup)
+    await turn.context.bot.send_and_forget(chat.id, text, markup)
 
 
 async def finish(
@@ -194,11 +195,11 @@ async def finish(
             and await ask_in_place(turn, query, pressed, outcome)
         ):
             return outcome
-        await show_choice(query, pressed)
+        await show_choice(context.bot, query, pressed)
     if isinstance(outcome, Finished):
         if update.effective_chat:
-            await context.bot.send_message(
-                update.effective_chat.id, outcome.text, reply_markup=outcome.markup
+            await context.bot.send_and_forget(
+                update.effective_chat.id, outcome.text, outcome.markup
             )
         return END
     await reply_with_question(turn, outcome)
@@ -219,20 +220,22 @@ async def ask_in_place(turn: Turn, query: CallbackQuery, pressed: str | None, st
     if _utf16_length(text) > MessageLimit.MAX_TEXT_LENGTH:
         return False
     try:
-        await message.edit_text(text, reply_markup=markup)
+        await turn.context.bot.edit_and_forget(message.chat_id, message.message_id, text, markup)
     except BadRequest:
         return False  # the message changed or went meanwhile: the question comes anew
     return True
 
 
-async def show_choice(query: CallbackQuery, pressed: str | None) -> None:
+async def show_choice(bot: KaikuBot, query: CallbackQuery, pressed: str | None) -> None:
     """Show the choice in place of the pressed message's buttons."""
     message = query.message
     if not isinstance(message, Message) or not message.text:
         return
     # If the message changed meanwhile, the answer is stored all the same.
     with contextlib.suppress(BadRequest):
-        await message.edit_text(_with_choice(message.text, pressed), reply_markup=None)
+        await bot.edit_and_forget(
+            message.chat_id, message.message_id, _with_choice(message.text, pressed)
+        )
 
 
 def _with_choice(text: str, pressed: str | None) -> str:
