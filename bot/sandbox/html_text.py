@@ -39,6 +39,8 @@ _TRIMMED = " \t\n\r\v\f"
 # tdlib's match_bot_commands: a slash not glued to a word, 1-64 name characters, optional @bot.
 _BOT_COMMAND = re.compile(r"(?<![\w/<>])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![\w/<>])")
 _URL_SCHEMES = ("http://", "https://", "tg://", "ton://")
+# Where plain text in HTML ends: a tag or a character reference may start there.
+_SPECIAL = re.compile("[&<]")
 
 
 def utf16_len(text: str) -> int:
@@ -86,6 +88,11 @@ class _HtmlParser:
         self.out.append(char)
         self.utf16 += 2 if ord(char) > 0xFFFF else 1
 
+    def emit_text(self, text: str) -> None:
+        """Append a run of visible text; `out` holds pieces, tags keep indexes into it."""
+        self.out.append(text)
+        self.utf16 += utf16_len(text)
+
     def parse(self) -> tuple[str, list[Entity]]:
         """Parse the whole source."""
         while self.pos < len(self.src):
@@ -97,8 +104,11 @@ class _HtmlParser:
                     self.pos = decoded[1]
                     continue
             if char != "<":
-                self.emit(char)
-                self.pos += 1
+                # Plain text runs up to the next tag or character reference: take it whole.
+                special = _SPECIAL.search(self.src, self.pos + 1)
+                end = len(self.src) if special is None else special.start()
+                self.emit_text(self.src[self.pos : end])
+                self.pos = end
                 continue
             if self.at(self.pos + 1) == "/":
                 self.end_tag()
