@@ -13,6 +13,7 @@ from bot.outbox import OutboxCourier
 from bot.replies import KaikuBot
 from bot.settings import Settings
 from storage.db import Database
+from storage.drafts import Expected
 from storage.models import Draft, Person
 
 AnyDict = dict[Any, Any]
@@ -53,6 +54,9 @@ class BotContext(CallbackContext[KaikuBot, AnyDict, AnyDict, AnyDict]):
         self.person: Person | None = None
         # The person's draft, when the handler asked bot.access to read it with the person.
         self.draft: Draft | None = None
+        # Set when bot.access did not read the person and draft but used them as the bot last
+        # knew them: storing the step checks that they are unchanged (see bot.drafting).
+        self.expected: Expected | None = None
         self._session: AsyncSession | None = None
 
     @property

@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
-from storage import drafts
+from storage import drafts, people
 from storage.models import Draft
 
 Step = TypeVar("Step", bound=str)
@@ -43,7 +43,9 @@ async def save_step(
 ) -> Step:
     """Store the answers and the next step, and return the step.
 
-    The caller commits, or passes `commit` when this is the transaction's last statement.
+    The caller commits, or passes `commit` when this is the transaction's last statement. If
+    bot.access did not read the draft (context.expected), it is stored only if unchanged;
+    otherwise drafts.NotAsExpected makes bot.access start the step again with a fresh read.
     """
     chat_id, user_id = _key(update)
     await drafts.save(
@@ -56,12 +58,26 @@ async def save_step(
         # The draft bot.access read with the person: its row is updated if it is this one.
         existing=context.draft,
         commit=commit,
+        expected=context.expected,
     )
     return step
 
 
 async def end(update: Update, context: BotContext, conversation: str) -> int:
     """Delete the draft (the caller commits) and end the conversation."""
+    require_read(context)
     chat_id, user_id = _key(update)
     await drafts.discard(context.session, conversation, chat_id, user_id)
+    people.forget(user_id)
     return ConversationHandler.END
+
+
+def require_read(context: BotContext) -> None:
+    """Make sure the person and draft were read in this update, before acting on them in any
+    other way than storing the next step (which checks them itself).
+
+    If bot.access used them unread (context.expected), this starts the step again with a
+    fresh read: call it before anything is sent or stored.
+    """
+    if context.expected is not None:
+        raise drafts.ReadRequired

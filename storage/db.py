@@ -103,10 +103,18 @@ def create_engine(url: str) -> AsyncEngine:
     )
 
 
-async def commit_with(session: AsyncSession, statement: Any, parameters: dict[str, Any]) -> Any:
+async def commit_with(
+    session: AsyncSession,
+    statement: Any,
+    parameters: dict[str, Any],
+    *,
+    rows: int | None = None,
+) -> Any:
     """Run the transaction's last statement and commit; on SQLite both in one thread hop.
 
-    Pending ORM changes are flushed first: nothing may run between the statement and COMMIT.
+    With `rows`, commit only if the statement changed exactly that many rows; otherwise the
+    transaction stays open for the caller to roll back. Pending ORM changes are flushed first:
+    nothing may run between the statement and COMMIT.
     """
     if session.new or session.dirty or session.deleted:
         await session.flush()
@@ -117,9 +125,10 @@ async def commit_with(session: AsyncSession, statement: Any, parameters: dict[st
         else None
     )
     if isinstance(driver, OneHopConnection):
-        driver.commit_with_next_statement()
+        driver.commit_with_next_statement(rows=rows)
     result = await session.execute(statement, parameters)
-    await session.commit()
+    if rows is None or getattr(result, "rowcount", None) == rows:
+        await session.commit()  # on SQLite only the session's own bookkeeping is left
     return result
 
 

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, select, update
+from sqlalchemy import Table, bindparam, delete, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.db import commit_with
-from storage.models import Draft, utcnow
+from storage.models import Draft, Person, utcnow
 
 
 async def get(
@@ -47,6 +48,35 @@ _UPDATE = (
 )
 
 
+_PERSON = Person.metadata.tables[Person.__tablename__]
+# The same, stored only if the draft and its person are as the step's answer assumes (see
+# save's `expected`): not changed since the bot last read or wrote them.
+_UPDATE_AS_EXPECTED = _UPDATE.where(
+    _DRAFT.c.updated_at == bindparam("expected_updated_at"),
+    exists().where(
+        _PERSON.c.id == bindparam("expected_person_id"),
+        _PERSON.c.version == bindparam("expected_person_version"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What a step's answer assumes about the stored state, unread in its own transaction."""
+
+    person_id: int
+    person_version: int
+    draft_updated_at: datetime
+
+
+class ReadRequired(Exception):
+    """The step needs the person and draft read in its own transaction: start it again so."""
+
+
+class NotAsExpected(ReadRequired):
+    """The draft or its person changed since the bot last read them: read them again."""
+
+
 def _upsert(insert: Callable[[Table], Any]) -> Any:
     statement = insert(_DRAFT)
     return statement.on_conflict_do_update(
@@ -77,18 +107,29 @@ async def save(
     answers: dict[str, Any],
     existing: Draft | None = None,
     commit: bool = False,
+    expected: Expected | None = None,
 ) -> None:
     """Store the conversation's next step and its answers, in one statement.
 
     `existing` is the draft being answered, as read earlier in this transaction: its row is
     updated by its key (and the object with it). Without it, or if that row has gone meanwhile
     (PostgreSQL lets the expiry job delete it), an upsert. With `commit`, this statement ends
-    the transaction (on SQLite it is the upsert, sent with its COMMIT: see storage.db).
+    the transaction (on SQLite it is sent with its COMMIT: see storage.db).
+
+    With `expected` (and `existing`, as the bot last knew it), the row is updated only if the
+    draft and the person are still as expected; if not, nothing is stored or committed and
+    NotAsExpected is raised.
     """
     now = utcnow()
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     key = (conversation, chat_id, user_id)
     values = {"step": step, "answers": answers, "updated_at": now}
+    if expected is not None:
+        if existing is None:
+            raise NotAsExpected
+        await _update_as_expected(session, existing, values, expected, commit=commit)
+        _refresh(existing, key, values)
+        return
     if commit and dialect == "sqlite":
         # SQLite's write transaction has held the database since its first read, so the
         # row read earlier is still there: the upsert updates it, in the commit's own hop.
@@ -97,15 +138,7 @@ async def save(
         _refresh(existing, key, values)
         return
     if existing is not None and (existing.conversation, existing.chat_id, existing.user_id) == key:
-        result = await session.execute(
-            _UPDATE,
-            {
-                "draft_id": existing.id,
-                "new_step": step,
-                "new_answers": answers,
-                "new_updated_at": now,
-            },
-        )
+        result = await session.execute(_UPDATE, _update_parameters(existing, values))
         if getattr(result, "rowcount", 0) == 1:
             _refresh(existing, key, values)
             if commit:
@@ -124,6 +157,36 @@ async def save(
     )
     if commit:
         await session.commit()
+
+
+async def _update_as_expected(
+    session: AsyncSession,
+    existing: Draft,
+    values: dict[str, Any],
+    expected: Expected,
+    *,
+    commit: bool,
+) -> None:
+    parameters = _update_parameters(existing, values) | {
+        "expected_updated_at": expected.draft_updated_at,
+        "expected_person_id": expected.person_id,
+        "expected_person_version": expected.person_version,
+    }
+    if commit:
+        result = await commit_with(session, _UPDATE_AS_EXPECTED, parameters, rows=1)
+    else:
+        result = await session.execute(_UPDATE_AS_EXPECTED, parameters)
+    if getattr(result, "rowcount", 0) != 1:
+        raise NotAsExpected
+
+
+def _update_parameters(existing: Draft, values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "draft_id": existing.id,
+        "new_step": values["step"],
+        "new_answers": values["answers"],
+        "new_updated_at": values["updated_at"],
+    }
 
 
 def _refresh(existing: Draft | None, key: tuple[str, int, int], values: dict[str, Any]) -> None:

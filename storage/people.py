@@ -136,6 +136,28 @@ class _Seen:
         return self.draft
 
 
+def kept(telegram_id: int, *, chat_id: int, conversation: str) -> tuple[Person, Draft] | None:
+    """The person and their draft as the bot last read or wrote them, if it holds them whole.
+
+    Nothing is read: whoever uses them must check that the stored state is still the same
+    (storage.drafts.Expected) before acting on them.
+    """
+    seen = _SEEN.get(telegram_id)
+    if seen is None or seen.draft is None or not seen.intact():
+        return None
+    draft = seen.draft
+    if inspect(draft).expired_attributes:
+        return None
+    if (draft.chat_id, draft.conversation) != (chat_id, conversation):
+        return None
+    return seen.person, draft
+
+
+def forget(telegram_id: int) -> None:
+    """Drop what the bot holds of a person (their draft ended, or is not as it thought)."""
+    _SEEN.pop(telegram_id, None)
+
+
 # People whose objects are kept for their next step (the most recent ones).
 _SEEN: OrderedDict[int, _Seen] = OrderedDict()
 _SEEN_MAX = 4096
@@ -279,18 +301,22 @@ def set_active(
     )
 
 
+def has_news(person: Person, telegram_language: str | None) -> bool:
+    """Whether a message from the person tells something to store (see note_message)."""
+    language = telegram_language[:16] if telegram_language else None
+    changed_language = language is not None and person.telegram_language != language
+    return changed_language or person.blocked_bot_at is not None
+
+
 def note_message(session: AsyncSession, person: Person, telegram_language: str | None) -> None:
     """Keep what a message from the person tells: Telegram's language (for messages the bot
     sends on its own), and that they have not blocked the bot (any more)."""
-    language = telegram_language[:16] if telegram_language else None
-    if (language is None or person.telegram_language == language) and (
-        person.blocked_bot_at is None
-    ):
+    if not has_news(person, telegram_language):
         return
     if inspect(person).detached:
         session.add(person)  # kept from an earlier step (see with_draft): this session stores it
-    if language is not None:
-        person.telegram_language = language
+    if telegram_language:
+        person.telegram_language = telegram_language[:16]
     person.blocked_bot_at = None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import sqlite3
+from dataclasses import dataclass
 from typing import Any
 
 import aiosqlite
@@ -34,15 +35,23 @@ from sqlalchemy.util import EMPTY_DICT
 # pins both and the number of hops, so an upgrade that changes them fails there.
 
 
+@dataclass(frozen=True)
+class Commit:
+    """A COMMIT sent with a statement: always, or only if the statement changed `rows` rows."""
+
+    rows: int | None = None
+
+
 def _run_statement(
     connection: aiosqlite.Connection,
     begin: str | None,
     operation: str,
     parameters: Any,
     many: bool,
-    commit: bool,
-) -> tuple[Any, int, int | None, list[Any] | None]:
-    """On the connection's thread: run the statement; return what its cursor knew, and rows."""
+    commit: Commit | None,
+) -> tuple[Any, int, int | None, list[Any] | None, bool]:
+    """On the connection's thread: run the statement; return what its cursor knew, its rows,
+    and whether it committed."""
     cursor = connection._connection.cursor()  # type: ignore[union-attr]
     try:
         if begin is not None:
@@ -52,10 +61,13 @@ def _run_statement(
         else:
             cursor.execute(operation, () if parameters is None else parameters)
         rows = cursor.fetchall() if cursor.description else None
-        found = cursor.description, cursor.rowcount, cursor.lastrowid, rows
-        if commit:  # only once the statement has succeeded: a failed one commits nothing
+        description, rowcount, lastrowid = cursor.description, cursor.rowcount, cursor.lastrowid
+        # Only once the statement has succeeded (a failed one commits nothing), and only if it
+        # changed the rows it had to (a guarded write that found its guard changed does not).
+        committed = commit is not None and commit.rows in (None, rowcount)
+        if committed:
             cursor.execute("COMMIT")
-        return found
+        return description, rowcount, lastrowid, rows, committed
     finally:
         cursor.close()
 
@@ -117,8 +129,9 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
                 many,
                 adapted.take_commit(),
             )
-        self._description, self._rowcount, self._lastrowid, rows = found
+        self._description, self._rowcount, self._lastrowid, rows, committed = found
         self._rows = collections.deque(rows or ())
+        adapted.note_committed(committed)
 
     async def _async_soft_close(self) -> None:
         """Nothing to close: the driver's cursor closed with its statement."""
@@ -136,7 +149,7 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         super().__init__(dbapi, connection)
         self._begin: str | None = None
         # Whether the next statement ends the transaction with COMMIT, and whether one did.
-        self._commit = False
+        self._commit: Commit | None = None
         self._committed = False
 
     def begin_with_next_statement(self, begin: str) -> None:
@@ -151,15 +164,19 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         begin, self._begin = self._begin, None
         return begin
 
-    def commit_with_next_statement(self) -> None:
-        """Send COMMIT in the same call as the next statement, once that statement succeeds."""
-        self._commit = True
+    def commit_with_next_statement(self, *, rows: int | None = None) -> None:
+        """Send COMMIT in the same call as the next statement, once that statement succeeds
+        (and, with `rows`, only if it changed exactly that many rows)."""
+        self._commit = Commit(rows)
 
-    def take_commit(self) -> bool:
-        """Whether the next statement commits; from then on the transaction is over."""
-        commit, self._commit = self._commit, False
-        self._committed = self._committed or commit
+    def take_commit(self) -> Commit | None:
+        """Whether (and when) the next statement commits."""
+        commit, self._commit = self._commit, None
         return commit
+
+    def note_committed(self, committed: bool) -> None:
+        """Remember that a statement committed: the transaction is over."""
+        self._committed = self._committed or committed
 
     def _in_transaction(self) -> bool:
         # sqlite3 lets any thread read this flag (no statement runs on it meanwhile).
@@ -168,13 +185,13 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
 
     def rollback(self) -> None:
         self._begin = None  # a transaction that sent no statement never began
-        self._commit = self._committed = False
+        self._commit, self._committed = None, False
         if self._in_transaction():
             super().rollback()
 
     def commit(self) -> None:
         self._begin = None
-        self._commit = self._committed = False
+        self._commit, self._committed = None, False
         if self._in_transaction():
             super().commit()
 

@@ -111,6 +111,7 @@ async def begin(update: Update, context: BotContext) -> Turn | None:
     # Updates of one person are handled one at a time, so no row lock is needed.
     draft = context.draft
     if draft is None or draft.step == drafts.EXPIRED:
+        drafting.require_read(context)
         if draft is not None:
             await drafting.end(update, context, CONVERSATION)
         await context.session.commit()
@@ -136,6 +137,7 @@ async def answered_before(turn: Turn) -> bool:
     """
     if turn.update.update_id > turn.form.last_update_id:
         return False
+    drafting.require_read(turn.context)
     await turn.read_for(turn.step)
     await turn.context.session.rollback()
     await reply_with_question(turn, turn.step)
@@ -249,6 +251,7 @@ def _utf16_length(text: str) -> int:
 
 async def refuse_answer(turn: Turn, reask: Reask) -> State:
     """Store nothing; say why and ask the same question again."""
+    drafting.require_read(turn.context)
     await turn.read_for(turn.step)
     await turn.context.session.rollback()
     if turn.update.callback_query:
@@ -273,7 +276,7 @@ def pressed_label(query: CallbackQuery) -> str | None:
 def typed(function: StepFunction) -> Callable[[Update, BotContext], Coroutine[Any, Any, State]]:
     """A handler for a typed answer."""
 
-    @handles(ISSUERS, writes=True, draft=CONVERSATION)
+    @handles(ISSUERS, writes=True, draft=CONVERSATION, optimistic=True)
     async def on_text(update: Update, context: BotContext) -> State:
         turn = await begin(update, context)
         if turn is None:
@@ -294,7 +297,7 @@ def typed(function: StepFunction) -> Callable[[Update, BotContext], Coroutine[An
 def pressed(function: StepFunction) -> Callable[[Update, BotContext], Coroutine[Any, Any, State]]:
     """A handler for a button of the form; a button of an older message changes nothing."""
 
-    @handles(ISSUERS, writes=True, draft=CONVERSATION)
+    @handles(ISSUERS, writes=True, draft=CONVERSATION, optimistic=True)
     async def on_button(update: Update, context: BotContext) -> State:
         query = update.callback_query
         if query is None or query.data is None:
@@ -304,6 +307,7 @@ def pressed(function: StepFunction) -> Callable[[Update, BotContext], Coroutine[
             return END
         version, _action, *rest = [*callbacks.parts(callbacks.ISSUE, query.data), ""]
         if version != str(turn.form.version):
+            drafting.require_read(context)
             await context.session.rollback()
             await query.answer(context.t.gettext("This button has expired."), show_alert=True)
             return None

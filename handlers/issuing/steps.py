@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import drafting
 from bot.rules.background import (
     AnswerError,
     Gender,
@@ -357,6 +358,7 @@ async def cancel(turn: Turn, _value: str) -> Outcome:
 async def confirm(turn: Turn, _value: str) -> Outcome:
     """Store the issuance exactly once and tell the issuer what to do next."""
     form, context = turn.form, turn.context
+    drafting.require_read(context)  # a card is stored only by an issuer read in this update
     session, person = context.session, context.person
     if form.kind is None or form.number is None or form.unit_id is None or person is None:
         raise Reask(turn.t.gettext("Please check the answers."))

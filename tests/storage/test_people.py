@@ -125,3 +125,98 @@ async def test_what_a_message_tells_about_a_kept_person_is_stored(
         stored = await people.by_telegram_id(session, PERSON)
     assert stored is not None
     assert stored.telegram_language == "sv"
+
+
+async def version(database: Database, person_id: int) -> int:
+    async with database.read() as session:
+        person = await people.by_id(session, person_id)
+    assert person is not None
+    return person.version
+
+
+async def test_the_database_bumps_the_version_on_any_change_to_a_person_or_their_roles(
+    database: Database, issuer: int
+) -> None:
+    versions = [await version(database, issuer)]
+    async with database.write() as session:  # a change to the row itself
+        await session.execute(update(Person).where(Person.id == issuer).values(language="sv"))
+        await session.commit()
+    versions.append(await version(database, issuer))
+    async with database.write() as session:  # a role granted
+        person = await people.by_id(session, issuer)
+        assert person is not None
+        people.grant(session, person, Role.COORDINATOR, locality_id=1)
+        await session.commit()
+    versions.append(await version(database, issuer))
+    async with database.write() as session:  # roles withdrawn
+        person = await people.by_id(session, issuer)
+        assert person is not None
+        await people.withdraw_roles(session, person, actor=None)
+        await session.commit()
+    versions.append(await version(database, issuer))
+
+    assert versions == sorted(set(versions))  # each change a new, higher version
+
+
+async def held_step(database: Database, *, next_step: str) -> None:
+    """Store a step from what the bot holds, unread, as a form's optimistic step does."""
+    await step(database)
+    held = people.kept(PERSON, chat_id=PERSON, conversation="form")
+    assert held is not None
+    person, draft = held
+    expected = drafts.Expected(person.id, person.version, draft.updated_at)
+    async with database.write() as session:
+        await drafts.save(
+            session,
+            "form",
+            PERSON,
+            PERSON,
+            step=next_step,
+            answers={"n": 2},
+            existing=draft,
+            commit=True,
+            expected=expected,
+        )
+
+
+async def test_a_held_step_is_stored_while_nothing_changed(database: Database, issuer: int) -> None:
+    await held_step(database, next_step="B")
+
+    async with database.read() as session:
+        stored = await drafts.get(session, "form", PERSON, PERSON)
+    assert stored is not None
+    assert (stored.step, stored.answers) == ("B", {"n": 2})
+
+
+async def test_a_held_step_stores_nothing_once_the_person_or_the_draft_changed(
+    database: Database, issuer: int
+) -> None:
+    await step(database)
+    held = people.kept(PERSON, chat_id=PERSON, conversation="form")
+    assert held is not None
+    person, draft = held
+    expected = drafts.Expected(person.id, person.version, draft.updated_at)
+    async with database.write() as session:  # meanwhile, elsewhere: the role is withdrawn
+        loaded = await people.by_telegram_id(session, PERSON)
+        assert loaded is not None
+        await people.withdraw_roles(session, loaded, actor=None)
+        await session.commit()
+
+    with pytest.raises(drafts.NotAsExpected):
+        async with database.write() as session:
+            await drafts.save(
+                session,
+                "form",
+                PERSON,
+                PERSON,
+                step="B",
+                answers={"n": 2},
+                existing=draft,
+                commit=True,
+                expected=expected,
+            )
+
+    async with database.read() as session:
+        stored = await drafts.get(session, "form", PERSON, PERSON)
+    assert stored is not None
+    assert (stored.step, stored.answers) == ("A", {"n": 1})

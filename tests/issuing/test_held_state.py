@@ -1,0 +1,122 @@
+"""A step goes on from the person and form the bot holds; the statement storing it checks them.
+
+The bot keeps each issuer and their form as it last read or wrote them. A step that stores an
+answer reads nothing: its one statement stores the answer only if the person (their row and
+roles, any change bumping person.version) and the form are still as held. Otherwise, and for
+every step that stores nothing, the step starts again from a fresh read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiosqlite
+import pytest
+from sqlalchemy import event, select
+
+from bot.context import KaikuApplication
+from storage import people
+from storage.models import Draft
+from tests.issuing.conftest import open_form
+from tests.support.simulator import SimulatedUser
+
+STRANGER = "Hello! I am Kaikubot"
+
+
+async def stored_form(app: KaikuApplication) -> Draft:
+    async with app.services.database.read() as session:
+        (draft,) = await session.scalars(select(Draft))
+    return draft
+
+
+async def change_person(app: KaikuApplication, user: SimulatedUser, change: str) -> None:
+    """Change the issuer in a session of its own, as the command line does."""
+    async with app.services.database.write() as session:
+        person = await people.by_telegram_id(session, user.id)
+        assert person is not None
+        if change == "deactivate":
+            people.set_active(session, person, active=False, actor=None)
+        else:
+            await people.withdraw_roles(session, person, actor=None)
+        await session.commit()
+
+
+async def test_a_step_of_a_held_form_is_one_statement_in_one_thread_hop(
+    issuer: SimulatedUser, app: KaikuApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await open_form(issuer)
+    await issuer.send("KK123456")
+    statements: list[str] = []
+    hops: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement.split()[0])
+
+    original = aiosqlite.Connection._execute
+
+    async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        hops.append(getattr(fn, "__name__", repr(fn)))
+        return await original(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    engine = app.services.database.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        await issuer.send("1985")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+    assert statements == ["UPDATE"]  # with its BEGIN and its COMMIT
+    assert hops == ["_run_statement"]
+    assert issuer.last_reply().text.startswith("The postal code of the client's home?")
+    assert (await stored_form(app)).answers["birth_year"] == 1985
+
+
+@pytest.mark.parametrize("change", ["deactivate", "withdraw roles"])
+@pytest.mark.parametrize("answer", ["1985", "not a year"])
+async def test_an_issuer_changed_meanwhile_is_refused_and_nothing_is_stored(
+    issuer: SimulatedUser, app: KaikuApplication, change: str, answer: str
+) -> None:
+    await open_form(issuer)
+    await issuer.send("KK123456")
+    before = await stored_form(app)
+    await change_person(app, issuer, change)
+
+    await issuer.send(answer)
+
+    assert issuer.last_reply().text.startswith(STRANGER)
+    after = await stored_form(app)
+    assert (after.step, after.answers) == (before.step, before.answers)
+
+
+async def test_a_button_pressed_after_the_issuer_was_deactivated_is_refused(
+    issuer: SimulatedUser, app: KaikuApplication
+) -> None:
+    await open_form(issuer)
+    await issuer.send("KK123456")
+    await issuer.send("1985")
+    await issuer.send("02150")
+    await change_person(app, issuer, "deactivate")
+
+    await issuer.click("2")
+
+    assert issuer.last_reply().text.startswith(STRANGER)
+    assert (await stored_form(app)).answers["children"] is None
+
+
+async def test_a_form_changed_elsewhere_is_read_again_before_the_step_goes_on(
+    issuer: SimulatedUser, app: KaikuApplication
+) -> None:
+    await open_form(issuer)
+    await issuer.send("KK123456")
+    # Another writer (here: by hand) changes an answer the bot holds.
+    async with app.services.database.write() as session:
+        (draft,) = await session.scalars(select(Draft))
+        draft.answers = {**draft.answers, "number": "KK999999"}
+        await session.commit()
+
+    await issuer.send("1985")
+
+    form = await stored_form(app)
+    assert form.step == "AWAITING_POSTAL_CODE"
+    assert (form.answers["number"], form.answers["birth_year"]) == ("KK999999", 1985)
