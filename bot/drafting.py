@@ -48,7 +48,7 @@ async def save_step(
     otherwise drafts.NotAsExpected makes bot.access start the step again with a fresh read.
     """
     chat_id, user_id = _key(update)
-    await drafts.save(
+    stored = await drafts.save(
         context.session,
         conversation,
         chat_id,
@@ -60,15 +60,21 @@ async def save_step(
         commit=commit,
         expected=context.expected,
     )
+    people.hold_draft(user_id, stored)  # its next step may go on from it (see bot.access)
     return step
 
 
-async def end(update: Update, context: BotContext, conversation: str) -> int:
-    """Delete the draft (the caller commits) and end the conversation."""
+async def end(
+    update: Update, context: BotContext, conversation: str, *, commit: bool = False
+) -> int:
+    """Delete the draft and end the conversation.
+
+    The caller commits, or passes `commit` when this is the transaction's last statement.
+    """
     require_read(context)
     chat_id, user_id = _key(update)
-    await drafts.discard(context.session, conversation, chat_id, user_id)
-    people.forget(user_id)
+    await drafts.discard(context.session, conversation, chat_id, user_id, commit=commit)
+    people.forget_draft(user_id)
     return ConversationHandler.END
 
 

@@ -78,7 +78,7 @@ class NotAsExpected(ReadRequired):
 
 
 def _upsert(insert: Callable[[Table], Any]) -> Any:
-    statement = insert(_DRAFT)
+    statement = insert(_DRAFT).returning(_DRAFT.c.id)
     return statement.on_conflict_do_update(
         index_elements=[_DRAFT.c.conversation, _DRAFT.c.chat_id, _DRAFT.c.user_id],
         set_={
@@ -108,13 +108,14 @@ async def save(
     existing: Draft | None = None,
     commit: bool = False,
     expected: Expected | None = None,
-) -> None:
-    """Store the conversation's next step and its answers, in one statement.
+) -> Draft:
+    """Store the conversation's next step and its answers, in one statement; return the draft
+    as now stored (`existing`, brought up to date, or a new object for the row).
 
     `existing` is the draft being answered, as read earlier in this transaction: its row is
-    updated by its key (and the object with it). Without it, or if that row has gone meanwhile
-    (PostgreSQL lets the expiry job delete it), an upsert. With `commit`, this statement ends
-    the transaction (on SQLite it is sent with its COMMIT: see storage.db).
+    updated by its key. Without it, or if that row has gone meanwhile (PostgreSQL lets the
+    expiry job delete it), an upsert. With `commit`, this statement ends the transaction (on
+    SQLite it is sent with its COMMIT: see storage.db).
 
     With `expected` (and `existing`, as the bot last knew it), the row is updated only if the
     draft and the person are still as expected; if not, nothing is stored or committed and
@@ -122,41 +123,34 @@ async def save(
     """
     now = utcnow()
     dialect = session.bind.dialect.name if session.bind else "sqlite"
-    key = (conversation, chat_id, user_id)
+    key = {"conversation": conversation, "chat_id": chat_id, "user_id": user_id}
     values = {"step": step, "answers": answers, "updated_at": now}
+    if existing is not None and (existing.conversation, existing.chat_id, existing.user_id) != (
+        conversation,
+        chat_id,
+        user_id,
+    ):
+        existing = None
     if expected is not None:
         if existing is None:
             raise NotAsExpected
         await _update_as_expected(session, existing, values, expected, commit=commit)
-        _refresh(existing, key, values)
-        return
-    if commit and dialect == "sqlite":
-        # SQLite's write transaction has held the database since its first read, so the
-        # row read earlier is still there: the upsert updates it, in the commit's own hop.
-        upsert = dict(zip(("conversation", "chat_id", "user_id"), key, strict=True)) | values
-        await commit_with(session, _UPSERT[dialect], upsert)
-        _refresh(existing, key, values)
-        return
-    if existing is not None and (existing.conversation, existing.chat_id, existing.user_id) == key:
+        return _refreshed(existing, values)
+    if existing is not None and not (commit and dialect == "sqlite"):
+        # (On SQLite the upsert below does the same in the commit's own hop: the write
+        # transaction has held the database since its first read, so the row is still there.)
         result = await session.execute(_UPDATE, _update_parameters(existing, values))
         if getattr(result, "rowcount", 0) == 1:
-            _refresh(existing, key, values)
             if commit:
                 await session.commit()
-            return
-    await session.execute(
-        _UPSERT[dialect],
-        {
-            "conversation": conversation,
-            "chat_id": chat_id,
-            "user_id": user_id,
-            "step": step,
-            "answers": answers,
-            "updated_at": now,
-        },
-    )
+            return _refreshed(existing, values)
     if commit:
-        await session.commit()
+        result = await commit_with(session, _UPSERT[dialect], key | values)
+    else:
+        result = await session.execute(_UPSERT[dialect], key | values)
+    stored_id = result.scalar_one()
+    draft = existing if existing is not None and existing.id == stored_id else Draft()
+    return _refreshed(draft, {"id": stored_id, **key, **values})
 
 
 async def _update_as_expected(
@@ -189,18 +183,23 @@ def _update_parameters(existing: Draft, values: dict[str, Any]) -> dict[str, Any
     }
 
 
-def _refresh(existing: Draft | None, key: tuple[str, int, int], values: dict[str, Any]) -> None:
-    # The object stays as the row now is, for whoever reads it next.
-    if existing is not None and (existing.conversation, existing.chat_id, existing.user_id) == key:
-        for name, value in values.items():
-            set_committed_value(existing, name, value)
+def _refreshed(draft: Draft, values: dict[str, Any]) -> Draft:
+    # The object as the row now is, for whoever reads it next.
+    for name, value in values.items():
+        set_committed_value(draft, name, value)
+    return draft
 
 
-async def discard(session: AsyncSession, conversation: str, chat_id: int, user_id: int) -> None:
-    """Forget a conversation's draft (it ended, was cancelled or confirmed)."""
-    await session.execute(
-        _DISCARD, {"conversation": conversation, "chat_id": chat_id, "user_id": user_id}
-    )
+async def discard(
+    session: AsyncSession, conversation: str, chat_id: int, user_id: int, *, commit: bool = False
+) -> None:
+    """Forget a conversation's draft (it ended, was cancelled or confirmed); with `commit`,
+    this ends the transaction (see save)."""
+    parameters = {"conversation": conversation, "chat_id": chat_id, "user_id": user_id}
+    if commit:
+        await commit_with(session, _DISCARD, parameters)
+    else:
+        await session.execute(_DISCARD, parameters)
 
 
 async def steps(session: AsyncSession, conversation: str) -> dict[tuple[int, int], str]:

@@ -154,8 +154,22 @@ def kept(telegram_id: int, *, chat_id: int, conversation: str) -> tuple[Person, 
 
 
 def forget(telegram_id: int) -> None:
-    """Drop what the bot holds of a person (their draft ended, or is not as it thought)."""
+    """Drop what the bot holds of a person (it is not as the bot thought)."""
     _SEEN.pop(telegram_id, None)
+
+
+def hold_draft(telegram_id: int, draft: Draft) -> None:
+    """Keep the draft as just stored for the person's next step (if the person is kept)."""
+    seen = _SEEN.get(telegram_id)
+    if seen is not None:
+        seen.draft = draft
+
+
+def forget_draft(telegram_id: int) -> None:
+    """Drop the draft the bot holds of a person (it ended); the person is kept."""
+    seen = _SEEN.get(telegram_id)
+    if seen is not None:
+        seen.draft = None
 
 
 # People whose objects are kept for their next step (the most recent ones).

@@ -68,6 +68,8 @@ class Turn:
     notes: list[str] = field(default_factory=list)
     # The issuer's units by name, read (before the transaction ends) when a question lists them.
     units: list[tuple[int, str]] | None = None
+    # Units (with their rules) read already in this update, so that they are not read twice.
+    known_units: list[scopes.IssuingUnit] = field(default_factory=list)
 
     async def read_for(self, step: Step) -> None:
         """Read what the question of `step` shows, while the update's transaction is open.
@@ -175,8 +177,7 @@ async def finish(
     """
     update, context, form = turn.update, turn.context, turn.form
     if isinstance(outcome, Finished):
-        await drafting.end(update, context, CONVERSATION)
-        await context.session.commit()
+        await drafting.end(update, context, CONVERSATION, commit=True)
     else:
         if outcome is Step.CONFIRMING:
             form.editing = False

@@ -39,7 +39,7 @@ async def start_form(update: Update, context: BotContext) -> State:
                 )
             )
         return END
-    turn = Turn(update, context, Form(), Step.CHOOSING_UNIT, unit_ids, notes)
+    turn = Turn(update, context, Form(), Step.CHOOSING_UNIT, unit_ids, notes, known_units=units)
     step = Step.CHOOSING_UNIT
     if len(units) == 1:
         step = await choose_unit(turn, str(units[0].id))  # type: ignore[assignment]

@@ -102,7 +102,8 @@ async def choose_unit(turn: Turn, value: str) -> Outcome:
     unit_id = int(value) if value.isdigit() else 0
     if unit_id not in turn.unit_ids:
         raise Reask(turn.t.gettext("Please choose one of your units."))
-    (unit,) = await scopes.issuing_units(turn.context.session, {unit_id})
+    known = [unit for unit in turn.known_units if unit.id == unit_id]
+    (unit,) = known or await scopes.issuing_units(turn.context.session, {unit_id})
     form = turn.form
     form.unit_id, form.unit_name = unit.id, unit.name
     form.card_examples, form.postal_codes = unit.card_examples, unit.postal_codes
