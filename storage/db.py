@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 from sqlalchemy.util import await_only
 
 from storage.sqlite_driver import OneHopConnection, one_hop_module
@@ -116,19 +117,21 @@ async def commit_with(
     transaction stays open for the caller to roll back. Pending ORM changes are flushed first:
     nothing may run between the statement and COMMIT.
     """
+    # One greenlet for the whole ending (each awaited session call would start its own).
+    return await session.run_sync(_commit_with, statement, parameters, rows)
+
+
+def _commit_with(
+    session: Session, statement: Any, parameters: dict[str, Any], rows: int | None
+) -> Any:
     if session.new or session.dirty or session.deleted:
-        await session.flush()
-    connection = await session.connection()
-    driver = (
-        connection.sync_connection.connection.dbapi_connection
-        if connection.sync_connection
-        else None
-    )
+        session.flush()
+    driver = session.connection().connection.dbapi_connection
     if isinstance(driver, OneHopConnection):
         driver.commit_with_next_statement(rows=rows)
-    result = await session.execute(statement, parameters)
+    result = session.execute(statement, parameters)
     if rows is None or getattr(result, "rowcount", None) == rows:
-        await session.commit()  # on SQLite only the session's own bookkeeping is left
+        session.commit()  # on SQLite only the session's own bookkeeping is left
     return result
 
 
