@@ -14,7 +14,11 @@ costs). The photo path is excluded. Two phases:
 
 Also prints the interactions a new card and an unchanged renewal take (bars: 12 and 6).
 
-Run: make bench   (or: .venv/bin/python -m bench.issuing [--issuers N] [--cards N])
+Throughput on this shared two-CPU machine drifts by tens of percent within a minute, so the
+throughput phase runs in rounds (--rounds), each measuring the three bots afresh, in an order
+that alternates between rounds; each bot's median round is reported.
+
+Run: make bench   (or: .venv/bin/python -m bench.issuing [--issuers N] [--cards N] [--rounds N])
 """
 
 from __future__ import annotations
@@ -23,8 +27,10 @@ import argparse
 import asyncio
 import random
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -56,6 +62,8 @@ RENEWAL_BAR = 6
 REALISTIC_ISSUERS = 4
 REALISTIC_PAUSE = (0.010, 0.030)
 REALISTIC_CARDS = 20
+# Throughput rounds (see the module's docstring).
+ROUNDS = 5
 
 
 class Counting:
@@ -147,17 +155,35 @@ async def measure_anchor(
     return figures
 
 
-async def measure_issuing(
-    directory: Path, count: int, cards: int
-) -> tuple[Figures, Figures, int, int]:
-    url = await fresh_database(directory)
-    model = TelegramModel()
-    application = build_application(settings_for(url), request=FakeTelegramRequest(model))
-    await application.initialize()
-    await start_up(application)
-    database = application.services.database
-    simulator = TelegramSimulator(model, application)
-    people = [Counting(user) for user in await issuers(simulator, database, count)]
+@dataclass
+class Issuing:
+    """The real application on a fresh database, with its issuers."""
+
+    application: Any
+    database: Database
+    people: list[Counting]
+
+    @classmethod
+    async def start(cls, directory: Path, count: int) -> Issuing:
+        url = await fresh_database(directory)
+        model = TelegramModel()
+        application = build_application(settings_for(url), request=FakeTelegramRequest(model))
+        await application.initialize()
+        await start_up(application)
+        database = application.services.database
+        simulator = TelegramSimulator(model, application)
+        people = [Counting(user) for user in await issuers(simulator, database, count)]
+        return cls(application, database, people)
+
+    async def stop(self) -> None:
+        await self.application.shutdown()
+        await self.database.dispose()
+
+
+async def measure_issuing(directory: Path, count: int, cards: int) -> Figures:
+    """Closed loop: every issuer issues `cards` new cards, all at once."""
+    bench = await Issuing.start(directory, count)
+    people = bench.people
 
     async def one(index: int, person: Counting) -> None:
         for card in range(cards):
@@ -170,54 +196,80 @@ async def measure_issuing(
     await asyncio.gather(*(one(index, person) for index, person in enumerate(people)))
     seconds = time.perf_counter() - started
     latencies = [latency for person in people for latency in person.latencies]
-    figures = Figures("kaikubot issuing steps", len(latencies), seconds, latencies)
+    await bench.stop()
+    return Figures("kaikubot issuing steps", len(latencies), seconds, latencies)
 
-    # Realistic load: a few issuers, each pausing before every step.
+
+async def measure_realistic(directory: Path) -> tuple[Figures, int, int]:
+    """A few issuers, each pausing before every step; then the interactions of a scripted new
+    card and of an unchanged renewal."""
+    bench = await Issuing.start(directory, REALISTIC_ISSUERS)
     paced = [
         Counting(person.user, pause=REALISTIC_PAUSE, seed=index)
-        for index, person in enumerate(people[:REALISTIC_ISSUERS])
+        for index, person in enumerate(bench.people)
     ]
 
     async def paced_cards(index: int, person: Counting) -> None:
         for card in range(REALISTIC_CARDS):
             await new_card(person, f"KK{800 + index:03d}{card:03d}")
 
+    await new_card(Counting(bench.people[0].user), "KK999999")  # warm-up, not counted
     started = time.perf_counter()
     await asyncio.gather(*(paced_cards(index, person) for index, person in enumerate(paced)))
     seconds = time.perf_counter() - started
     latencies = [latency for person in paced for latency in person.latencies]
     realistic = Figures("kaikubot at realistic load", len(latencies), seconds, latencies)
 
-    # Interactions of one scripted new card and one unchanged renewal.
-    scripted = Counting(people[0].user)
+    scripted = Counting(bench.people[0].user)
     await new_card(scripted, "KK900001")
-    new_card_interactions = scripted.interactions
-    async with database.write() as session:
+    async with bench.database.write() as session:
         for issuance in await session.scalars(select(Issuance)):
             issuance.valid_until = issuance.issued_on - timedelta(days=1)
         await session.commit()
-    renewing = Counting(people[0].user)
+    renewing = Counting(bench.people[0].user)
     await unchanged_renewal(renewing, "KK900001")
-    renewal_interactions = renewing.interactions
-    await application.shutdown()
-    await database.dispose()
-    return figures, realistic, new_card_interactions, renewal_interactions
+    await bench.stop()
+    return realistic, scripted.interactions, renewing.interactions
 
 
-async def main(count: int, cards: int) -> None:
+def median_round(runs: list[Figures]) -> Figures:
+    """The round with the median throughput."""
+    return sorted(runs, key=lambda run: run.per_second)[(len(runs) - 1) // 2]
+
+
+async def main(count: int, cards: int, rounds: int = ROUNDS) -> None:
+    runs: dict[str, list[Figures]] = {"bare": [], "write": [], "kaikubot": []}
     with temporary_directory() as tmp:
         base = Path(tmp)
-        for name in ("bare", "write", "kaikubot"):
-            (base / name).mkdir()
-        bare = await measure_anchor("bare echo", base / "bare", count, cards * 12, write=False)
-        write = await measure_anchor(
-            "echo + one write", base / "write", count, cards * 12, write=True
+        for round_ in range(rounds):
+            order = list(runs) if round_ % 2 == 0 else list(reversed(runs))
+            for name in order:
+                directory = base / f"{name}-{round_}"
+                directory.mkdir()
+                if name == "kaikubot":
+                    runs[name].append(await measure_issuing(directory, count, cards))
+                else:
+                    label = "bare echo" if name == "bare" else "echo + one write"
+                    runs[name].append(
+                        await measure_anchor(
+                            label, directory, count, cards * 12, write=name == "write"
+                        )
+                    )
+        (base / "realistic").mkdir()
+        realistic, new_interactions, renewal_interactions = await measure_realistic(
+            base / "realistic"
         )
-        issuing, realistic, new_interactions, renewal_interactions = await measure_issuing(
-            base / "kaikubot", count, cards
-        )
-    print(f"{count} issuers, {cards} new cards each, closed loop, SQLite file database")
+    bare, write, issuing = (median_round(runs[name]) for name in ("bare", "write", "kaikubot"))
+    print(
+        f"{count} issuers, {cards} new cards each, closed loop, SQLite file database; "
+        f"each bot's median of {rounds} round{'s' if rounds != 1 else ''}"
+    )
     report([bare, write, issuing], write)
+    ratios = ", ".join(
+        f"{ours.per_second / anchor.per_second:.0%}"
+        for ours, anchor in zip(runs["kaikubot"], runs["write"], strict=True)
+    )
+    print(f"round by round: {ratios}")
     card_rate = issuing.per_second / 12
     ratio = issuing.per_second / write.per_second
     print(f"cards/s: {card_rate:,.1f}")
@@ -251,5 +303,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--issuers", type=int, default=20)
     parser.add_argument("--cards", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.issuers, arguments.cards))
+    asyncio.run(main(arguments.issuers, arguments.cards, arguments.rounds))
