@@ -62,7 +62,7 @@ def build_application(
         # Conversations need their updates one at a time: per chat, not for everybody.
         .concurrent_updates(PerChatUpdateProcessor())
         .post_init(start_up_for_good)
-        .post_shutdown(_close_database)
+        .post_shutdown(_shut_down)
     )
     application = builder.build()
     assert isinstance(application, KaikuApplication)  # application_class guarantees it
@@ -104,10 +104,12 @@ def freeze_startup_objects() -> None:
     gc.freeze()
 
 
-async def _close_database(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Release the database's connections when the bot stops."""
+async def _shut_down(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Release the database's connections when the bot stops, and unfreeze what starting made
+    (so that the interpreter's last collection frees it: extension modules check)."""
     if isinstance(application, KaikuApplication):
         await application.services.database.dispose()
+    gc.unfreeze()
 
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]

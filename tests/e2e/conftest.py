@@ -7,6 +7,7 @@ import asyncio
 import inspect
 import os
 import re
+import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -137,6 +138,14 @@ class BotProcess:
             self.process.kill()
         await self.process.wait()
         self.process = None
+
+    async def stop(self) -> int:
+        """SIGINT, as Ctrl+C or a service manager's stop: the bot shuts down; its exit code."""
+        assert self.process is not None, "kaikubot is not running"
+        self.process.send_signal(signal.SIGINT)
+        code = await asyncio.wait_for(self.process.wait(), timeout=START_WAIT)
+        self.process = None
+        return code
 
     async def crash_and_restart(self) -> None:
         """SIGKILL the running bot once Telegram has forgotten the updates it took, then start it.

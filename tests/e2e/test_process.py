@@ -52,6 +52,20 @@ async def test_a_coordinator_is_remembered_with_role_and_language_after_sigkill(
     assert model.unknown_methods == []
 
 
+async def test_a_stopped_bot_shuts_down_cleanly(kaikubot: BotProcess) -> None:
+    code = invitation_code(await kaikubot.command("init", "--locality", "Testila"))
+    await kaikubot.start()
+    aino = Person(kaikubot, kaikubot.server.model.add_user("Aino", language_code="fi"))
+    await aino.send(f"/start {code}")
+
+    assert await kaikubot.stop() == 0
+    log = kaikubot.log()
+    # Nothing left behind: no traceback, and nothing an extension module counts as leaked
+    # (the objects frozen after start-up are unfrozen at shutdown: bot.app).
+    assert "Traceback" not in log
+    assert "leaked" not in log
+
+
 async def run_sandbox(directory: Path, script: list[str]) -> list[str]:
     """Run `kaikubot sandbox` with these input lines; return the transcript's lines."""
     child = await asyncio.create_subprocess_exec(
