@@ -76,7 +76,7 @@ def handles(
                         return await _handle(update, context, held)
                     except drafts.ReadRequired as required:
                         if isinstance(required, drafts.NotAsExpected):
-                            people.forget(user.id)  # what it held is out of date
+                            context.services.held.forget(user.id)  # out of date
             return await _handle(update, context, None)  # reading the person (and draft)
 
         async def _handle(
@@ -96,7 +96,11 @@ def handles(
                 elif user is not None and draft is not None:
                     chat_id = update.effective_chat.id if update.effective_chat else user.id
                     found, context.draft = await people.with_draft(
-                        session, user.id, chat_id=chat_id, conversation=draft
+                        session,
+                        user.id,
+                        chat_id=chat_id,
+                        conversation=draft,
+                        held=context.services.held,
                     )
                 elif user is not None:
                     found = await people.by_telegram_id(session, user.id)
@@ -133,7 +137,8 @@ def _held(update: Update, context: BotContext, conversation: str) -> tuple[Perso
     user, chat = update.effective_user, update.effective_chat
     if user is None:
         return None
-    held = people.kept(user.id, chat_id=chat.id if chat else user.id, conversation=conversation)
+    chat_id = chat.id if chat else user.id
+    held = context.services.held.kept(user.id, chat_id=chat_id, conversation=conversation)
     if held is None:
         return None
     person, draft = held

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +15,7 @@ from bot.settings import Settings
 from storage.db import Database
 from storage.drafts import Expected
 from storage.models import Draft, Person
+from storage.people import Held
 
 AnyDict = dict[Any, Any]
 
@@ -26,6 +27,8 @@ class Services:
     settings: Settings
     database: Database
     courier: OutboxCourier
+    # The people and drafts held from their last step (see bot.access, storage.people).
+    held: Held = field(default_factory=Held)
 
 
 class KaikuApplication(Application[KaikuBot, "BotContext", AnyDict, AnyDict, AnyDict, Any]):

@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
-from storage import drafts, people
+from storage import drafts
 from storage.models import Draft
 
 Step = TypeVar("Step", bound=str)
@@ -60,7 +60,7 @@ async def save_step(
         commit=commit,
         expected=context.expected,
     )
-    people.hold_draft(user_id, stored)  # its next step may go on from it (see bot.access)
+    context.services.held.hold_draft(user_id, stored)  # its next step may go on from it
     return step
 
 
@@ -74,7 +74,7 @@ async def end(
     require_read(context)
     chat_id, user_id = _key(update)
     await drafts.discard(context.session, conversation, chat_id, user_id, commit=commit)
-    people.forget_draft(user_id)
+    context.services.held.forget_draft(user_id)
     return ConversationHandler.END
 
 

@@ -125,17 +125,13 @@ async def save(
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     key = {"conversation": conversation, "chat_id": chat_id, "user_id": user_id}
     values = {"step": step, "answers": answers, "updated_at": now}
-    if existing is not None and (existing.conversation, existing.chat_id, existing.user_id) != (
-        conversation,
-        chat_id,
-        user_id,
-    ):
-        existing = None
+    if existing is not None and _key_of(existing) != (conversation, chat_id, user_id):
+        existing = None  # another conversation's draft
     if expected is not None:
         if existing is None:
             raise NotAsExpected
         await _update_as_expected(session, existing, values, expected, commit=commit)
-        return _refreshed(existing, values)
+        return refreshed(existing, values)
     if existing is not None and not (commit and dialect == "sqlite"):
         # (On SQLite the upsert below does the same in the commit's own hop: the write
         # transaction has held the database since its first read, so the row is still there.)
@@ -143,14 +139,14 @@ async def save(
         if getattr(result, "rowcount", 0) == 1:
             if commit:
                 await session.commit()
-            return _refreshed(existing, values)
+            return refreshed(existing, values)
     if commit:
         result = await commit_with(session, _UPSERT[dialect], key | values)
     else:
         result = await session.execute(_UPSERT[dialect], key | values)
     stored_id = result.scalar_one()
     draft = existing if existing is not None and existing.id == stored_id else Draft()
-    return _refreshed(draft, {"id": stored_id, **key, **values})
+    return refreshed(draft, {"id": stored_id, **key, **values})
 
 
 async def _update_as_expected(
@@ -174,6 +170,10 @@ async def _update_as_expected(
         raise NotAsExpected
 
 
+def _key_of(draft: Draft) -> tuple[str, int, int]:
+    return draft.conversation, draft.chat_id, draft.user_id
+
+
 def _update_parameters(existing: Draft, values: dict[str, Any]) -> dict[str, Any]:
     return {
         "draft_id": existing.id,
@@ -183,8 +183,8 @@ def _update_parameters(existing: Draft, values: dict[str, Any]) -> dict[str, Any
     }
 
 
-def _refreshed(draft: Draft, values: dict[str, Any]) -> Draft:
-    # The object as the row now is, for whoever reads it next.
+def refreshed(draft: Draft, values: dict[str, Any]) -> Draft:
+    """The draft object brought up to these column values, as committed (no change to store)."""
     for name, value in values.items():
         set_committed_value(draft, name, value)
     return draft

@@ -10,9 +10,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, bindparam, inspect, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
 
-from storage import audit
+from storage import audit, drafts
 from storage.models import Draft, Organisation, Person, Role, RoleAssignment, Unit, utcnow
 
 # Every update runs one of these two, so they are built once: building a statement and
@@ -71,38 +70,44 @@ async def by_telegram_id(session: AsyncSession, telegram_id: int) -> Person | No
 
 
 async def with_draft(
-    session: AsyncSession, telegram_id: int, *, chat_id: int, conversation: str
+    session: AsyncSession,
+    telegram_id: int,
+    *,
+    chat_id: int,
+    conversation: str,
+    held: Held | None = None,
 ) -> tuple[Person | None, Draft | None]:
     """The person, their roles and their draft of a conversation, in one query.
 
     A form's every step runs this. Building ORM objects from the rows costs more than the
-    query itself, so the rows are read as plain rows, and while the person's rows read exactly
-    as at their previous step, the objects of that step are used again (not attached to this
-    session: they are only read). A first step, or a changed row, loads them through the ORM.
+    query itself, so with `held` the rows are read as plain rows, and while the person's rows
+    read exactly as at their previous step, the objects of that step are used again (not
+    attached to this session: they are only read). A first step, or a changed row, loads them
+    through the ORM.
     """
     parameters = {"telegram_id": telegram_id, "chat_id": chat_id, "conversation": conversation}
+    if held is None:
+        row = (await session.execute(_WITH_DRAFT, parameters)).unique().first()
+        return (row[0], row[1]) if row else (None, None)
     rows = (await session.execute(_WITH_DRAFT_ROWS, parameters)).all()
     if not rows:
         return None, None
     person_row = tuple(rows[0][:_PERSON_WIDTH])
     role_rows = tuple(tuple(row[_PERSON_WIDTH:_DRAFT_START]) for row in rows if row[_PERSON_WIDTH])
-    draft_row = rows[0][_DRAFT_START:]
-    seen = _SEEN.get(telegram_id)
+    seen = held.get(telegram_id)
     if (
         seen is None
         or seen.person_row != person_row
         or seen.role_rows != role_rows
         or not seen.intact()
     ):
-        result = await session.execute(_WITH_DRAFT, parameters)
-        found = result.unique().first()
+        found = (await session.execute(_WITH_DRAFT, parameters)).unique().first()
         if found is None:  # gone since the first statement (PostgreSQL only)
             return None, None
         person, draft = found[0], found[1]
-        _remember(telegram_id, _Seen(person_row, role_rows, person, draft))
+        held.remember(telegram_id, _Seen(person_row, role_rows, person, draft))
         return person, draft
-    _SEEN.move_to_end(telegram_id)
-    return seen.person, seen.draft_from(draft_row)
+    return seen.person, seen.draft_from(rows[0][_DRAFT_START:])
 
 
 @dataclass
@@ -131,57 +136,62 @@ class _Seen:
             return None
         if self.draft is None or self.draft.id != values["id"]:
             self.draft = Draft()
-        for name, value in values.items():
-            set_committed_value(self.draft, name, value)
-        return self.draft
+        return drafts.refreshed(self.draft, values)
 
 
-def kept(telegram_id: int, *, chat_id: int, conversation: str) -> tuple[Person, Draft] | None:
-    """The person and their draft as the bot last read or wrote them, if it holds them whole.
+class Held:
+    """The people (with their drafts) the bot holds from their last step, the most recent
+    ones: one per database (bot.context.Services)."""
 
-    Nothing is read: whoever uses them must check that the stored state is still the same
-    (storage.drafts.Expected) before acting on them.
-    """
-    seen = _SEEN.get(telegram_id)
-    if seen is None or seen.draft is None or not seen.intact():
-        return None
-    draft = seen.draft
-    if inspect(draft).expired_attributes:
-        return None
-    if (draft.chat_id, draft.conversation) != (chat_id, conversation):
-        return None
-    return seen.person, draft
+    def __init__(self, limit: int = 4096) -> None:
+        self._seen: OrderedDict[int, _Seen] = OrderedDict()
+        self._limit = limit
 
+    def get(self, telegram_id: int) -> _Seen | None:
+        """What the bot holds of a person, if anything (as recently used)."""
+        seen = self._seen.get(telegram_id)
+        if seen is not None:
+            self._seen.move_to_end(telegram_id)
+        return seen
 
-def forget(telegram_id: int) -> None:
-    """Drop what the bot holds of a person (it is not as the bot thought)."""
-    _SEEN.pop(telegram_id, None)
+    def remember(self, telegram_id: int, seen: _Seen) -> None:
+        """Hold a person's rows and objects (forgetting the least recent beyond the limit)."""
+        self._seen[telegram_id] = seen
+        self._seen.move_to_end(telegram_id)
+        while len(self._seen) > self._limit:
+            self._seen.popitem(last=False)
 
+    def kept(
+        self, telegram_id: int, *, chat_id: int, conversation: str
+    ) -> tuple[Person, Draft] | None:
+        """The person and their draft as the bot last read or wrote them, if it holds them
+        whole. Nothing is read: whoever uses them must check that the stored state is still
+        the same (storage.drafts.Expected) before acting on them."""
+        seen = self.get(telegram_id)
+        if seen is None or seen.draft is None or not seen.intact():
+            return None
+        draft = seen.draft
+        if inspect(draft).expired_attributes:
+            return None
+        if (draft.chat_id, draft.conversation) != (chat_id, conversation):
+            return None
+        return seen.person, draft
 
-def hold_draft(telegram_id: int, draft: Draft) -> None:
-    """Keep the draft as just stored for the person's next step (if the person is kept)."""
-    seen = _SEEN.get(telegram_id)
-    if seen is not None:
-        seen.draft = draft
+    def forget(self, telegram_id: int) -> None:
+        """Drop what the bot holds of a person (it is not as the bot thought)."""
+        self._seen.pop(telegram_id, None)
 
+    def hold_draft(self, telegram_id: int, draft: Draft) -> None:
+        """Keep the draft as just stored for the person's next step (if the person is held)."""
+        seen = self._seen.get(telegram_id)
+        if seen is not None:
+            seen.draft = draft
 
-def forget_draft(telegram_id: int) -> None:
-    """Drop the draft the bot holds of a person (it ended); the person is kept."""
-    seen = _SEEN.get(telegram_id)
-    if seen is not None:
-        seen.draft = None
-
-
-# People whose objects are kept for their next step (the most recent ones).
-_SEEN: OrderedDict[int, _Seen] = OrderedDict()
-_SEEN_MAX = 4096
-
-
-def _remember(telegram_id: int, seen: _Seen) -> None:
-    _SEEN[telegram_id] = seen
-    _SEEN.move_to_end(telegram_id)
-    while len(_SEEN) > _SEEN_MAX:
-        _SEEN.popitem(last=False)
+    def forget_draft(self, telegram_id: int) -> None:
+        """Drop the draft the bot holds of a person (it ended); the person is kept."""
+        seen = self._seen.get(telegram_id)
+        if seen is not None:
+            seen.draft = None
 
 
 async def add(

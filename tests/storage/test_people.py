@@ -15,7 +15,7 @@ from tests.support.network import add_person, build_network
 PERSON = 7001
 
 
-async def step(database: Database) -> tuple[Any, Any, int]:
+async def step(database: Database, held: people.Held) -> tuple[Any, Any, int]:
     """One step's read; returns the person, the draft and how many statements it took."""
     statements: list[str] = []
 
@@ -26,12 +26,17 @@ async def step(database: Database) -> tuple[Any, Any, int]:
     try:
         async with database.write() as session:
             person, draft = await people.with_draft(
-                session, PERSON, chat_id=PERSON, conversation="form"
+                session, PERSON, chat_id=PERSON, conversation="form", held=held
             )
             await session.commit()
     finally:
         event.remove(database.engine.sync_engine, "before_cursor_execute", count)
     return person, draft, len(statements)
+
+
+@pytest.fixture
+def held() -> people.Held:
+    return people.Held()
 
 
 @pytest.fixture
@@ -45,10 +50,10 @@ async def issuer(database: Database) -> int:
 
 
 async def test_an_unchanged_person_is_read_in_one_statement_into_the_same_objects(
-    database: Database, issuer: int
+    database: Database, issuer: int, held: people.Held
 ) -> None:
-    first, first_draft, _ = await step(database)
-    second, second_draft, statements = await step(database)
+    first, first_draft, _ = await step(database, held)
+    second, second_draft, statements = await step(database, held)
 
     assert statements == 1
     assert second is first
@@ -59,22 +64,24 @@ async def test_an_unchanged_person_is_read_in_one_statement_into_the_same_object
     assert second_draft.answers == {"n": 1}
 
 
-async def test_the_draft_is_always_as_its_row_now_reads(database: Database, issuer: int) -> None:
-    await step(database)
+async def test_the_draft_is_always_as_its_row_now_reads(
+    database: Database, issuer: int, held: people.Held
+) -> None:
+    await step(database, held)
     async with database.write() as session:
         await drafts.save(session, "form", PERSON, PERSON, step="B", answers={"n": 2})
         await session.commit()
 
-    _person, draft, _ = await step(database)
+    _person, draft, _ = await step(database, held)
 
     assert draft is not None
     assert (draft.step, draft.answers) == ("B", {"n": 2})
 
 
 async def test_a_change_to_the_person_or_their_roles_is_seen_at_once(
-    database: Database, issuer: int
+    database: Database, issuer: int, held: people.Held
 ) -> None:
-    before, _draft, _ = await step(database)
+    before, _draft, _ = await step(database, held)
     async with database.write() as session:  # as the command line would, in another process
         person = await people.by_telegram_id(session, PERSON)
         assert person is not None
@@ -82,7 +89,7 @@ async def test_a_change_to_the_person_or_their_roles_is_seen_at_once(
         await session.execute(update(Person).where(Person.id == issuer).values(active=False))
         await session.commit()
 
-    after, _draft, _ = await step(database)
+    after, _draft, _ = await step(database, held)
 
     assert after is not before
     assert not after.active
@@ -92,16 +99,16 @@ async def test_a_change_to_the_person_or_their_roles_is_seen_at_once(
 
 
 async def test_objects_expired_by_a_rollback_are_loaded_again(
-    database: Database, issuer: int
+    database: Database, issuer: int, held: people.Held
 ) -> None:
     async with database.write() as session:
         loaded, _draft = await people.with_draft(
-            session, PERSON, chat_id=PERSON, conversation="form"
+            session, PERSON, chat_id=PERSON, conversation="form", held=held
         )
         assert loaded is not None
         await session.rollback()  # expires what this session loaded
 
-    person, _draft, _ = await step(database)
+    person, _draft, _ = await step(database, held)
 
     assert person is not None
     assert person.active
@@ -109,13 +116,13 @@ async def test_objects_expired_by_a_rollback_are_loaded_again(
 
 
 async def test_what_a_message_tells_about_a_kept_person_is_stored(
-    database: Database, issuer: int
+    database: Database, issuer: int, held: people.Held
 ) -> None:
-    await step(database)
-    kept, _draft, _ = await step(database)
+    await step(database, held)
+    kept, _draft, _ = await step(database, held)
     async with database.write() as session:
         person, _draft = await people.with_draft(
-            session, PERSON, chat_id=PERSON, conversation="form"
+            session, PERSON, chat_id=PERSON, conversation="form", held=held
         )
         assert person is kept
         people.note_message(session, person, "sv")
@@ -158,12 +165,12 @@ async def test_the_database_bumps_the_version_on_any_change_to_a_person_or_their
     assert versions == sorted(set(versions))  # each change a new, higher version
 
 
-async def held_step(database: Database, *, next_step: str) -> None:
+async def held_step(database: Database, held: people.Held, *, next_step: str) -> None:
     """Store a step from what the bot holds, unread, as a form's optimistic step does."""
-    await step(database)
-    held = people.kept(PERSON, chat_id=PERSON, conversation="form")
-    assert held is not None
-    person, draft = held
+    await step(database, held)
+    kept = held.kept(PERSON, chat_id=PERSON, conversation="form")
+    assert kept is not None
+    person, draft = kept
     expected = drafts.Expected(person.id, person.version, draft.updated_at)
     async with database.write() as session:
         await drafts.save(
@@ -179,8 +186,10 @@ async def held_step(database: Database, *, next_step: str) -> None:
         )
 
 
-async def test_a_held_step_is_stored_while_nothing_changed(database: Database, issuer: int) -> None:
-    await held_step(database, next_step="B")
+async def test_a_held_step_is_stored_while_nothing_changed(
+    database: Database, issuer: int, held: people.Held
+) -> None:
+    await held_step(database, held, next_step="B")
 
     async with database.read() as session:
         stored = await drafts.get(session, "form", PERSON, PERSON)
@@ -189,12 +198,12 @@ async def test_a_held_step_is_stored_while_nothing_changed(database: Database, i
 
 
 async def test_a_held_step_stores_nothing_once_the_person_or_the_draft_changed(
-    database: Database, issuer: int
+    database: Database, issuer: int, held: people.Held
 ) -> None:
-    await step(database)
-    held = people.kept(PERSON, chat_id=PERSON, conversation="form")
-    assert held is not None
-    person, draft = held
+    await step(database, held)
+    kept = held.kept(PERSON, chat_id=PERSON, conversation="form")
+    assert kept is not None
+    person, draft = kept
     expected = drafts.Expected(person.id, person.version, draft.updated_at)
     async with database.write() as session:  # meanwhile, elsewhere: the role is withdrawn
         loaded = await people.by_telegram_id(session, PERSON)
