@@ -69,11 +69,19 @@ async def end(
 ) -> int:
     """Delete the draft and end the conversation.
 
-    The caller commits, or passes `commit` when this is the transaction's last statement.
+    The caller commits, or passes `commit` when this is the transaction's last statement. If
+    bot.access did not read the draft (context.expected), it is deleted only if unchanged,
+    as save_step stores.
     """
-    require_read(context)
     chat_id, user_id = _key(update)
-    await drafts.discard(context.session, conversation, chat_id, user_id, commit=commit)
+    await drafts.discard(
+        context.session,
+        conversation,
+        chat_id,
+        user_id,
+        commit=commit,
+        expected=context.expected,
+    )
     context.services.held.forget_draft(user_id)
     return ConversationHandler.END
 

@@ -141,11 +141,17 @@ async def record(
     valid_until: date,
     background: Background,
     form_id: str,
+    checked: bool = False,
 ) -> Recorded:
-    """Store a confirmed form as an issuance, in the caller's transaction, or raise CardError."""
+    """Store a confirmed form as an issuance, in the caller's transaction, or raise CardError.
+
+    With `checked`, the new number is not looked up first (its step checked it): a number
+    taken meanwhile is refused by the unique index, as CardNumberTaken after the failed
+    statement, and the caller rolls back (or, in a savepoint, goes on).
+    """
     try:
         card, replaces, previously_unknown = await _card_for(
-            session, kind, number, old_number, unit_ids, issued_on
+            session, kind, number, old_number, unit_ids, issued_on, checked=checked
         )
     except CardError:
         # A form stored before is always refused: by these lookups (its card is in use under
@@ -185,11 +191,14 @@ async def _card_for(
     old_number: str | None,
     unit_ids: set[int],
     issued_on: date,
+    *,
+    checked: bool,
 ) -> tuple[Card | None, Card | None, bool]:
     """Check the numbers: the card to issue (None: a new one), the card replaced, and whether
     the card was unknown before. Raises CardError; writes nothing but the replaced card's end."""
     if kind is IssuanceKind.NEW:
-        await check_new_number(session, number, issued_on)
+        if not checked:
+            await check_new_number(session, number, issued_on)
         return None, None, False
     if kind is IssuanceKind.RENEWAL:
         found = await find(session, number)
@@ -205,7 +214,8 @@ async def _card_for(
             raise CardOfAnotherUnit
         replaces = old.card
         replaces.deactivated_at = utcnow()
-    await check_new_number(session, number, issued_on)
+    if not checked:
+        await check_new_number(session, number, issued_on)
     return None, replaces, old is None
 
 

@@ -95,6 +95,14 @@ _DISCARD = delete(_DRAFT).where(
     _DRAFT.c.chat_id == bindparam("chat_id"),
     _DRAFT.c.user_id == bindparam("user_id"),
 )
+# The same, only if the draft and its person are as expected (see save).
+_DISCARD_AS_EXPECTED = _DISCARD.where(
+    _DRAFT.c.updated_at == bindparam("expected_updated_at"),
+    exists().where(
+        _PERSON.c.id == bindparam("expected_person_id"),
+        _PERSON.c.version == bindparam("expected_person_version"),
+    ),
+)
 
 
 async def save(
@@ -157,17 +165,21 @@ async def _update_as_expected(
     *,
     commit: bool,
 ) -> None:
-    parameters = _update_parameters(existing, values) | {
-        "expected_updated_at": expected.draft_updated_at,
-        "expected_person_id": expected.person_id,
-        "expected_person_version": expected.person_version,
-    }
+    parameters = _update_parameters(existing, values) | _expected_parameters(expected)
     if commit:
         result = await commit_with(session, _UPDATE_AS_EXPECTED, parameters, rows=1)
     else:
         result = await session.execute(_UPDATE_AS_EXPECTED, parameters)
     if getattr(result, "rowcount", 0) != 1:
         raise NotAsExpected
+
+
+def _expected_parameters(expected: Expected) -> dict[str, Any]:
+    return {
+        "expected_updated_at": expected.draft_updated_at,
+        "expected_person_id": expected.person_id,
+        "expected_person_version": expected.person_version,
+    }
 
 
 def _key_of(draft: Draft) -> tuple[str, int, int]:
@@ -191,15 +203,39 @@ def refreshed(draft: Draft, values: dict[str, Any]) -> Draft:
 
 
 async def discard(
-    session: AsyncSession, conversation: str, chat_id: int, user_id: int, *, commit: bool = False
+    session: AsyncSession,
+    conversation: str,
+    chat_id: int,
+    user_id: int,
+    *,
+    commit: bool = False,
+    expected: Expected | None = None,
 ) -> None:
     """Forget a conversation's draft (it ended, was cancelled or confirmed); with `commit`,
-    this ends the transaction (see save)."""
-    parameters = {"conversation": conversation, "chat_id": chat_id, "user_id": user_id}
+    this ends the transaction (see save).
+
+    With `expected`, the draft is deleted only if it and the person are still as expected;
+    if not, nothing is committed and NotAsExpected is raised: what the transaction wrote
+    before is rolled back with it.
+    """
+    parameters: dict[str, Any] = {
+        "conversation": conversation,
+        "chat_id": chat_id,
+        "user_id": user_id,
+    }
+    if expected is None:
+        if commit:
+            await commit_with(session, _DISCARD, parameters)
+        else:
+            await session.execute(_DISCARD, parameters)
+        return
+    parameters |= _expected_parameters(expected)
     if commit:
-        await commit_with(session, _DISCARD, parameters)
+        result = await commit_with(session, _DISCARD_AS_EXPECTED, parameters, rows=1)
     else:
-        await session.execute(_DISCARD, parameters)
+        result = await session.execute(_DISCARD_AS_EXPECTED, parameters)
+    if getattr(result, "rowcount", 0) != 1:
+        raise NotAsExpected
 
 
 async def steps(session: AsyncSession, conversation: str) -> dict[tuple[int, int], str]:

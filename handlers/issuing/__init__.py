@@ -42,10 +42,10 @@ def on_photo(function: StepFunction) -> Handler:
     return MessageHandler(PHOTO, photographed(function))
 
 
-def on_button(action: str, function: StepFunction, *, optimistic: bool = True) -> Handler:
+def on_button(action: str, function: StepFunction) -> Handler:
     """A button of the form with this action."""
     pattern = re.compile(rf"^{callbacks.ISSUE}:\d+:{re.escape(action)}(?::|$)")
-    return CallbackQueryHandler(pressed(function, optimistic=optimistic), pattern=pattern)
+    return CallbackQueryHandler(pressed(function), pattern=pattern)
 
 
 BACK = on_button("back", steps.go_back)
@@ -117,7 +117,7 @@ def issuing_form() -> ConversationHandler[BotContext]:
                 BACK,
             ],
             Step.CONFIRMING: [
-                on_button("confirm", steps.confirm, optimistic=False),
+                on_button("confirm", steps.confirm),
                 on_button("edit", steps.edit),
                 on_button("cancel", steps.cancel),
             ],

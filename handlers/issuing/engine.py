@@ -295,16 +295,10 @@ def typed(function: StepFunction) -> Callable[[Update, BotContext], Coroutine[An
     return on_text
 
 
-def pressed(
-    function: StepFunction, *, optimistic: bool = True
-) -> Callable[[Update, BotContext], Coroutine[Any, Any, State]]:
-    """A handler for a button of the form; a button of an older message changes nothing.
+def pressed(function: StepFunction) -> Callable[[Update, BotContext], Coroutine[Any, Any, State]]:
+    """A handler for a button of the form; a button of an older message changes nothing."""
 
-    A step that stores more than the draft reads the issuer first (not `optimistic`: see
-    bot.access).
-    """
-
-    @handles(ISSUERS, writes=True, draft=CONVERSATION, optimistic=optimistic)
+    @handles(ISSUERS, writes=True, draft=CONVERSATION, optimistic=True)
     async def on_button(update: Update, context: BotContext) -> State:
         query = update.callback_query
         if query is None or query.data is None:

@@ -6,9 +6,10 @@ returns the next step (or Finished), and raises Reask with a translated reason t
 
 from __future__ import annotations
 
+import contextlib
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import drafting
 from bot.rules.background import (
     AnswerError,
     Gender,
@@ -25,7 +26,7 @@ from handlers import callbacks
 from handlers.issuing.engine import Finished, Outcome, Reask, Turn
 from handlers.issuing.form import EDITABLE, Step
 from handlers.issuing.summary import recorded, validity_end
-from storage import audit, cards, scopes
+from storage import audit, cards, drafts, scopes
 from storage.cards import CardError, CardExpired, CardNumberTaken, background_of
 from storage.models import IssuanceKind
 
@@ -359,15 +360,19 @@ async def cancel(turn: Turn, _value: str) -> Outcome:
 async def confirm(turn: Turn, _value: str) -> Outcome:
     """Store the issuance exactly once and tell the issuer what to do next."""
     form, context = turn.form, turn.context
-    drafting.require_read(context)  # a card is stored only by an issuer read in this update
     session, person = context.session, context.person
     if form.kind is None or form.number is None or form.unit_id is None or person is None:
         raise Reask(turn.t.gettext("Please check the answers."))
     issued_on = turn.today()
     until = validity_end(form, issued_on)
+    # Unread (bot.access held the issuer and form), nothing is looked up that the number's
+    # own step checked, and no savepoint is taken: the draft's deletion at the end stores it
+    # all only if the issuer and form are unchanged, and any refusal here is a moment's race
+    # that the step, read afresh and rolled back, settles carefully below.
+    careful = context.expected is None
     try:
         # A savepoint: a refused number leaves the rest of the transaction usable.
-        async with session.begin_nested():
+        async with session.begin_nested() if careful else contextlib.nullcontext():
             issuance = await cards.record(
                 session,
                 kind=IssuanceKind(form.kind),
@@ -380,19 +385,12 @@ async def confirm(turn: Turn, _value: str) -> Outcome:
                 valid_until=until,
                 background=form.background(),
                 form_id=form.form_id,
+                checked=not careful,
             )
-    except cards.FormAlreadyStored:
-        return Finished(turn.t.gettext("This card is already recorded."))
-    except CardError:
-        # Someone recorded the same number a moment ago: ask for the number again.
-        turn.notes.append(
-            turn.t.gettext(
-                "Card number {number} was recorded by someone else a moment ago. Please check "
-                "the number on the card."
-            ).format(number=form.number)
-        )
-        form.editing = form.kind == IssuanceKind.NEW
-        return Step.AWAITING_NUMBER
+    except CardError as error:
+        if not careful:
+            raise drafts.ReadRequired from None
+        return refused_card(turn, error)
     audit.record(
         session,
         actor=person,
@@ -412,3 +410,18 @@ async def confirm(turn: Turn, _value: str) -> Outcome:
         ]
     )
     return Finished(recorded(turn.t, form.number, until), again)
+
+
+def refused_card(turn: Turn, error: CardError) -> Outcome:
+    """The confirmed form cannot be stored (checked carefully): say why."""
+    if isinstance(error, cards.FormAlreadyStored):
+        return Finished(turn.t.gettext("This card is already recorded."))
+    # Someone recorded the same number a moment ago: ask for the number again.
+    turn.notes.append(
+        turn.t.gettext(
+            "Card number {number} was recorded by someone else a moment ago. Please check "
+            "the number on the card."
+        ).format(number=turn.form.number)
+    )
+    turn.form.editing = turn.form.kind == IssuanceKind.NEW
+    return Step.AWAITING_NUMBER
