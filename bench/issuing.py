@@ -14,11 +14,13 @@ costs). The photo path is excluded. Two phases:
 
 Also prints the interactions a new card and an unchanged renewal take (bars: 12 and 6).
 
-Throughput on this shared two-CPU machine drifts by tens of percent within a minute, so the
-throughput phase runs in rounds (--rounds), each measuring the three bots afresh, in an order
-that alternates between rounds; each bot's median round is reported.
+The speed of this shared two-CPU machine drifts by tens of percent within seconds, so the
+three bots of the throughput phase run side by side in one process and take turns: a slice is
+one card per issuer (its 12 steps; 12 messages per person for an anchor), the order changing
+from slice to slice, so that each bot meets the machine's every mood. Each bot's rate is its
+updates over its time in all its slices; the spread of the slice-by-slice shares is printed.
 
-Run: make bench   (or: .venv/bin/python -m bench.issuing [--issuers N] [--cards N] [--rounds N])
+Run: make bench   (or: .venv/bin/python -m bench.issuing [--issuers N] [--cards N])
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import argparse
 import asyncio
 import gc
 import random
+import statistics
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -63,8 +66,7 @@ RENEWAL_BAR = 6
 REALISTIC_ISSUERS = 4
 REALISTIC_PAUSE = (0.010, 0.030)
 REALISTIC_CARDS = 20
-# Throughput rounds (see the module's docstring).
-ROUNDS = 5
+STEPS_PER_CARD = 12  # of the scripted new card (new_card)
 
 
 class Counting:
@@ -139,25 +141,32 @@ async def issuers(
     return users
 
 
-async def measure_anchor(
-    name: str, directory: Path, count: int, rounds: int, *, write: bool
-) -> Figures:
-    url = await fresh_database(directory)
-    database = Database.from_url(url)
-    model = TelegramModel()
-    application = anchor_application(model, echo_with_write(database) if write else echo)
-    await application.initialize()
-    simulator = TelegramSimulator(model, application)
-    users = await issuers(simulator, database, count)
-    await drive(name, users, lambda _: ["hello"], 3)
-    # Every bot is measured from the same state: what its setup made is frozen (out of full
-    # garbage collections), as the real bot does once started (bot.app).
-    freeze_startup_objects()
-    figures = await drive(name, users, lambda _: ["hello"], rounds)
-    await application.shutdown()
-    await database.dispose()
-    gc.unfreeze()
-    return figures
+@dataclass
+class Anchor:
+    """An anchor bot on a fresh database, with its people, each saying "hello" per step."""
+
+    application: Any
+    database: Database
+    users: list[SimulatedUser]
+    name: str
+
+    @classmethod
+    async def start(cls, name: str, directory: Path, count: int, *, write: bool) -> Anchor:
+        url = await fresh_database(directory)
+        database = Database.from_url(url)
+        model = TelegramModel()
+        application = anchor_application(model, echo_with_write(database) if write else echo)
+        await application.initialize()
+        simulator = TelegramSimulator(model, application)
+        return cls(application, database, await issuers(simulator, database, count), name)
+
+    async def run_slice(self, _index: int) -> Figures:
+        """Every person sends as many messages as a card takes steps, all at once."""
+        return await drive(self.name, self.users, lambda _: ["hello"], STEPS_PER_CARD)
+
+    async def stop(self) -> None:
+        await self.application.shutdown()
+        await self.database.dispose()
 
 
 @dataclass
@@ -180,31 +189,74 @@ class Issuing:
         people = [Counting(user) for user in await issuers(simulator, database, count)]
         return cls(application, database, people)
 
+    async def run_slice(self, index: int) -> Figures:
+        """Every issuer issues one new card, all at once."""
+        for person in self.people:
+            person.latencies.clear()
+        started = time.perf_counter()
+        await asyncio.gather(
+            *(
+                new_card(person, f"KK{number:03d}{index:03d}")
+                for number, person in enumerate(self.people)
+            )
+        )
+        seconds = time.perf_counter() - started
+        latencies = [latency for person in self.people for latency in person.latencies]
+        return Figures("kaikubot issuing steps", len(latencies), seconds, latencies)
+
     async def stop(self) -> None:
         await self.application.shutdown()
         await self.database.dispose()
-        gc.unfreeze()
 
 
-async def measure_issuing(directory: Path, count: int, cards: int) -> Figures:
-    """Closed loop: every issuer issues `cards` new cards, all at once."""
-    bench = await Issuing.start(directory, count)
-    people = bench.people
+Bot = Anchor | Issuing
 
-    async def one(index: int, person: Counting) -> None:
-        for card in range(cards):
-            await new_card(person, f"KK{index:03d}{card:03d}")
 
-    await one(999, Counting(people[0].user))  # warm-up, not counted
-    for person in people:
-        person.latencies.clear()
-    freeze_startup_objects()  # as every bot here (see measure_anchor)
-    started = time.perf_counter()
-    await asyncio.gather(*(one(index, person) for index, person in enumerate(people)))
-    seconds = time.perf_counter() - started
-    latencies = [latency for person in people for latency in person.latencies]
-    await bench.stop()
-    return Figures("kaikubot issuing steps", len(latencies), seconds, latencies)
+def combined(slices: list[Figures]) -> Figures:
+    """One bot's slices as one run."""
+    return Figures(
+        slices[0].name,
+        sum(run.updates for run in slices),
+        sum(run.seconds for run in slices),
+        [latency for run in slices for latency in run.latencies],
+    )
+
+
+async def measure_throughput(
+    directory: Path, count: int, cards: int
+) -> tuple[dict[str, Figures], list[float]]:
+    """Closed loop, the three bots in interleaved slices of one card per issuer.
+
+    Returns each bot's figures over all its slices, and the issuing bot's rate as a share of
+    the one-write anchor's, slice by slice.
+    """
+    bots: dict[str, Bot] = {}
+    for name, label in (("bare", "bare echo"), ("write", "echo + one write")):
+        (directory / name).mkdir()
+        bots[name] = await Anchor.start(label, directory / name, count, write=name == "write")
+    (directory / "kaikubot").mkdir()
+    bots["kaikubot"] = await Issuing.start(directory / "kaikubot", count)
+    for bot in bots.values():
+        await bot.run_slice(999)  # warm-up, not counted
+    # Every bot is measured from the same state: what setting up made is frozen (out of
+    # full garbage collections), as the real bot does once started (bot.app).
+    freeze_startup_objects()
+    slices: dict[str, list[Figures]] = {name: [] for name in bots}
+    names = list(bots)
+    for index in range(cards):
+        # Each slice in another order: none always runs first or right after another.
+        shift = index % len(names)
+        order = names[shift:] + names[:shift]
+        for name in order if index % 2 == 0 else reversed(order):
+            slices[name].append(await bots[name].run_slice(index))
+    for bot in bots.values():
+        await bot.stop()
+    gc.unfreeze()
+    shares = [
+        ours.per_second / anchor.per_second
+        for ours, anchor in zip(slices["kaikubot"], slices["write"], strict=True)
+    ]
+    return {name: combined(runs) for name, runs in slices.items()}, shares
 
 
 async def measure_realistic(directory: Path) -> tuple[Figures, int, int]:
@@ -237,48 +289,30 @@ async def measure_realistic(directory: Path) -> tuple[Figures, int, int]:
     renewing = Counting(bench.people[0].user)
     await unchanged_renewal(renewing, "KK900001")
     await bench.stop()
+    gc.unfreeze()
     return realistic, scripted.interactions, renewing.interactions
 
 
-def median_round(runs: list[Figures]) -> Figures:
-    """The round with the median throughput."""
-    return sorted(runs, key=lambda run: run.per_second)[(len(runs) - 1) // 2]
-
-
-async def main(count: int, cards: int, rounds: int = ROUNDS) -> None:
-    runs: dict[str, list[Figures]] = {"bare": [], "write": [], "kaikubot": []}
+async def main(count: int, cards: int) -> None:
     with temporary_directory() as tmp:
         base = Path(tmp)
-        for round_ in range(rounds):
-            order = list(runs) if round_ % 2 == 0 else list(reversed(runs))
-            for name in order:
-                directory = base / f"{name}-{round_}"
-                directory.mkdir()
-                if name == "kaikubot":
-                    runs[name].append(await measure_issuing(directory, count, cards))
-                else:
-                    label = "bare echo" if name == "bare" else "echo + one write"
-                    runs[name].append(
-                        await measure_anchor(
-                            label, directory, count, cards * 12, write=name == "write"
-                        )
-                    )
+        (base / "throughput").mkdir()
+        runs, shares = await measure_throughput(base / "throughput", count, cards)
         (base / "realistic").mkdir()
         realistic, new_interactions, renewal_interactions = await measure_realistic(
             base / "realistic"
         )
-    bare, write, issuing = (median_round(runs[name]) for name in ("bare", "write", "kaikubot"))
+    bare, write, issuing = (runs[name] for name in ("bare", "write", "kaikubot"))
     print(
         f"{count} issuers, {cards} new cards each, closed loop, SQLite file database; "
-        f"each bot's median of {rounds} round{'s' if rounds != 1 else ''}"
+        f"the bots take turns, one card per issuer at a time ({cards} slices each)"
     )
     report([bare, write, issuing], write)
-    ratios = ", ".join(
-        f"{ours.per_second / anchor.per_second:.0%}"
-        for ours, anchor in zip(runs["kaikubot"], runs["write"], strict=True)
+    print(
+        f"slice by slice: {min(shares):.0%} to {max(shares):.0%} of the one-write echo bot, "
+        f"median {statistics.median(shares):.0%}"
     )
-    print(f"round by round: {ratios}")
-    card_rate = issuing.per_second / 12
+    card_rate = issuing.per_second / STEPS_PER_CARD
     ratio = issuing.per_second / write.per_second
     print(f"cards/s: {card_rate:,.1f}")
     print(
@@ -310,7 +344,6 @@ async def main(count: int, cards: int, rounds: int = ROUNDS) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--issuers", type=int, default=20)
-    parser.add_argument("--cards", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument("--cards", type=int, default=20)
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.issuers, arguments.cards, arguments.rounds))
+    asyncio.run(main(arguments.issuers, arguments.cards))

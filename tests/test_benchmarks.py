@@ -21,7 +21,7 @@ async def test_the_issuing_benchmark_runs_and_counts_interactions(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(issuing, "REALISTIC_CARDS", 1)
-    await issuing.main(2, 1, rounds=2)
+    await issuing.main(2, 2)
 
     printed = capsys.readouterr().out
     assert "interactions for a new card: 12 (bar 12)" in printed
