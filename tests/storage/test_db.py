@@ -11,7 +11,7 @@ from typing import Any
 
 import aiosqlite
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import OperationalError
 
@@ -144,6 +144,25 @@ async def test_nothing_may_run_after_the_statement_that_committed(
         # It would run on its own, outside the transaction it belongs to: refused instead.
         with pytest.raises(RuntimeError, match="after the one that committed"):
             await session.execute(text("SELECT 2"))
+
+
+async def test_writers_waiting_their_turn_keep_their_connections_open_for_next_time(
+    sqlite_database: Database,
+) -> None:
+    opened: list[object] = []
+    event.listen(sqlite_database.engine.sync_engine, "connect", lambda *_: opened.append(1))
+
+    async def write(index: int) -> None:
+        async with sqlite_database.write() as session:
+            await drafts.save(session, "queue", index, index, step="A", answers={})
+            await session.commit()
+
+    await asyncio.gather(*(write(index) for index in range(20)))
+    first = len(opened)
+    await asyncio.gather(*(write(index) for index in range(20)))
+
+    assert first > 1  # the writers did wait for each other, each with a connection
+    assert len(opened) == first  # and the second time round no connection was opened again
 
 
 async def test_a_write_transaction_holds_sqlites_write_lock_from_its_first_read(
