@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, Message, Update
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest
 from telegram.ext import ConversationHandler
@@ -25,7 +25,7 @@ from bot.audience import only
 from bot.barcodes import decode_card_code
 from bot.context import BotContext
 from bot.i18n import Translator
-from bot.replies import KaikuBot
+from bot.replies import KaikuBot, Keyboard
 from bot.rules.validity import today
 from handlers import callbacks
 from handlers.issuing.form import CONVERSATION, Form, Step
@@ -52,7 +52,7 @@ class Finished:
     """The form ends here with a last message (the draft is deleted)."""
 
     text: str
-    markup: InlineKeyboardMarkup | None = None
+    markup: Keyboard | None = None
 
 
 @dataclass
@@ -123,7 +123,7 @@ async def begin(update: Update, context: BotContext) -> Turn | None:
             else context.t.gettext("This form is no longer open. Start a new one with /issue.")
         )
         if update.callback_query:
-            await update.callback_query.answer()
+            await context.bot.answer_and_forget(update.callback_query.id)
         if update.effective_chat:
             await context.bot.send_message(update.effective_chat.id, text)
         return None
@@ -146,7 +146,7 @@ async def answered_before(turn: Turn) -> bool:
     return True
 
 
-async def question(turn: Turn, step: Step) -> tuple[str, InlineKeyboardMarkup | None]:
+async def question(turn: Turn, step: Step) -> tuple[str, Keyboard | None]:
     """The question of a step (with any notes first) and its buttons."""
     context = turn.context
     await turn.read_for(step)
@@ -190,7 +190,7 @@ async def finish(
     # Only now, with the answer safe, does the issuer hear back.
     query = update.callback_query
     if query is not None:
-        await query.answer()
+        await context.bot.answer_and_forget(query.id)
         if (
             in_place
             and not isinstance(outcome, Finished)
@@ -256,7 +256,7 @@ async def refuse_answer(turn: Turn, reask: Reask) -> State:
     await turn.read_for(turn.step)
     await turn.context.session.rollback()
     if turn.update.callback_query:
-        await turn.update.callback_query.answer()
+        await turn.context.bot.answer_and_forget(turn.update.callback_query.id)
     turn.notes.append(reask.reason)
     await reply_with_question(turn, turn.step)
     return None

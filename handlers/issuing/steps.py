@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import contextlib
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
+from bot.replies import Button
 from bot.rules.background import (
     AnswerError,
     Gender,
@@ -400,15 +399,7 @@ async def confirm(turn: Turn, _value: str) -> Outcome:
         # Never the background data: only what identifies the record itself.
         after={"kind": form.kind, "card_id": issuance.card_id, "unit_id": form.unit_id},
     )
-    again = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    turn.t.gettext("Issue another card"), callback_data=callbacks.ISSUE_AGAIN
-                )
-            ]
-        ]
-    )
+    again = [[Button(turn.t.gettext("Issue another card"), callbacks.ISSUE_AGAIN)]]
     return Finished(recorded(turn.t, form.number, until), again)
 
 
