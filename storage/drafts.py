@@ -49,15 +49,16 @@ _UPDATE = (
 
 
 _PERSON = Person.metadata.tables[Person.__tablename__]
-# The same, stored only if the draft and its person are as the step's answer assumes (see
+# What a write adds to store only if the draft and its person are as the step assumes (see
 # save's `expected`): not changed since the bot last read or wrote them.
-_UPDATE_AS_EXPECTED = _UPDATE.where(
+_AS_EXPECTED = (
     _DRAFT.c.updated_at == bindparam("expected_updated_at"),
     exists().where(
         _PERSON.c.id == bindparam("expected_person_id"),
         _PERSON.c.version == bindparam("expected_person_version"),
     ),
 )
+_UPDATE_AS_EXPECTED = _UPDATE.where(*_AS_EXPECTED)
 
 
 @dataclass(frozen=True)
@@ -95,14 +96,7 @@ _DISCARD = delete(_DRAFT).where(
     _DRAFT.c.chat_id == bindparam("chat_id"),
     _DRAFT.c.user_id == bindparam("user_id"),
 )
-# The same, only if the draft and its person are as expected (see save).
-_DISCARD_AS_EXPECTED = _DISCARD.where(
-    _DRAFT.c.updated_at == bindparam("expected_updated_at"),
-    exists().where(
-        _PERSON.c.id == bindparam("expected_person_id"),
-        _PERSON.c.version == bindparam("expected_person_version"),
-    ),
-)
+_DISCARD_AS_EXPECTED = _DISCARD.where(*_AS_EXPECTED)
 
 
 async def save(
@@ -138,7 +132,8 @@ async def save(
     if expected is not None:
         if existing is None:
             raise NotAsExpected
-        await _update_as_expected(session, existing, values, expected, commit=commit)
+        parameters = _update_parameters(existing, values)
+        await _write_as_expected(session, _UPDATE_AS_EXPECTED, parameters, expected, commit=commit)
         return refreshed(existing, values)
     if existing is not None and not (commit and dialect == "sqlite"):
         # (On SQLite the upsert below does the same in the commit's own hop: the write
@@ -157,29 +152,27 @@ async def save(
     return refreshed(draft, {"id": stored_id, **key, **values})
 
 
-async def _update_as_expected(
+async def _write_as_expected(
     session: AsyncSession,
-    existing: Draft,
-    values: dict[str, Any],
+    statement: Any,
+    parameters: dict[str, Any],
     expected: Expected,
     *,
     commit: bool,
 ) -> None:
-    parameters = _update_parameters(existing, values) | _expected_parameters(expected)
-    if commit:
-        result = await commit_with(session, _UPDATE_AS_EXPECTED, parameters, rows=1)
-    else:
-        result = await session.execute(_UPDATE_AS_EXPECTED, parameters)
-    if getattr(result, "rowcount", 0) != 1:
-        raise NotAsExpected
-
-
-def _expected_parameters(expected: Expected) -> dict[str, Any]:
-    return {
+    """Run a guarded write of one draft (committing with it, if asked, only if it wrote);
+    raise NotAsExpected if the guard found the draft or its person changed."""
+    parameters = parameters | {
         "expected_updated_at": expected.draft_updated_at,
         "expected_person_id": expected.person_id,
         "expected_person_version": expected.person_version,
     }
+    if commit:
+        result = await commit_with(session, statement, parameters, rows=1)
+    else:
+        result = await session.execute(statement, parameters)
+    if getattr(result, "rowcount", 0) != 1:
+        raise NotAsExpected
 
 
 def _key_of(draft: Draft) -> tuple[str, int, int]:
@@ -218,24 +211,13 @@ async def discard(
     if not, nothing is committed and NotAsExpected is raised: what the transaction wrote
     before is rolled back with it.
     """
-    parameters: dict[str, Any] = {
-        "conversation": conversation,
-        "chat_id": chat_id,
-        "user_id": user_id,
-    }
-    if expected is None:
-        if commit:
-            await commit_with(session, _DISCARD, parameters)
-        else:
-            await session.execute(_DISCARD, parameters)
-        return
-    parameters |= _expected_parameters(expected)
-    if commit:
-        result = await commit_with(session, _DISCARD_AS_EXPECTED, parameters, rows=1)
+    parameters = {"conversation": conversation, "chat_id": chat_id, "user_id": user_id}
+    if expected is not None:
+        await _write_as_expected(session, _DISCARD_AS_EXPECTED, parameters, expected, commit=commit)
+    elif commit:
+        await commit_with(session, _DISCARD, parameters)
     else:
-        result = await session.execute(_DISCARD_AS_EXPECTED, parameters)
-    if getattr(result, "rowcount", 0) != 1:
-        raise NotAsExpected
+        await session.execute(_DISCARD, parameters)
 
 
 async def steps(session: AsyncSession, conversation: str) -> dict[tuple[int, int], str]:

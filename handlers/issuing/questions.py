@@ -9,8 +9,6 @@ from handlers import callbacks
 from handlers.issuing.form import Form, Step
 from storage.models import IssuanceKind
 
-Rows = Keyboard
-
 
 def button(form: Form, label: str, action: str, value: str | int | None = None) -> Button:
     """A form button whose data carries the form's version."""
@@ -78,7 +76,7 @@ def field_label(t: Translator, name: str) -> str:
     }[name]
 
 
-def back_row(t: Translator, form: Form) -> Rows:
+def back_row(t: Translator, form: Form) -> Keyboard:
     """The "Back" button, where there is a step to go back to."""
     return [[button(form, t.gettext("« Back"), "back")]] if form.trail else []
 
@@ -95,7 +93,7 @@ def ask(
 
 def _question(
     t: Translator, form: Form, step: Step, units: list[tuple[int, str]]
-) -> tuple[str, Rows]:
+) -> tuple[str, Keyboard]:
     if step is Step.CHOOSING_UNIT:
         return t.gettext("Which unit are you issuing the card for?"), [
             [button(form, name, "unit", unit_id)] for unit_id, name in units
