@@ -1,8 +1,8 @@
 """Who may do what, decided in one place before any handler runs.
 
 Every handler is declared with `@handles(...)`: which people may use it and whether it writes.
-The wrapper opens the update's one database session, loads the person and their roles with
-one query, picks the reader's language, and refuses, changing nothing, when the person may not.
+The wrapper opens the update's one transaction, loads the person and their roles with one
+query, picks the reader's language, and refuses, changing nothing, when the person may not.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from telegram.constants import CallbackQueryLimit
 from bot.audience import Audience
 from bot.context import BotContext
 from bot.i18n import Translator, choose_language, translator
-from storage import drafts, people
-from storage.models import Draft, Person
+from storage import people
+from storage.models import Person
 
 R = TypeVar("R")
 Callback = Callable[[Update, BotContext], Coroutine[Any, Any, R]]
@@ -52,105 +52,68 @@ def current_person(found: Person | None) -> Person | None:
 
 
 def handles(
-    audience: Audience, *, writes: bool = False, draft: str | None = None, optimistic: bool = False
+    audience: Audience, *, writes: bool = False, draft: str | None = None
 ) -> Callable[[Callback[R]], Callback[R | None]]:
-    """Declare who may use a handler and open its session; refusals change nothing.
+    """Declare who may use a handler and open the update's transaction; refusals change nothing.
 
-    With `draft`, the person's draft of that conversation is read by the same query as the
-    person (context.draft): a form's step costs one statement less.
-
-    With `optimistic` too, a step of a person whose draft the bot holds as it last wrote it
-    reads nothing: the statement that stores the step stores it only if the person and the
-    draft are unchanged (context.expected, see bot.drafting), and the step starts again with
-    a fresh read if they are not. A step that stores nothing reads them after all.
+    The handler reads, decides and writes in that transaction, then calls context.commit()
+    before it talks to Telegram; whatever it left open is rolled back when it returns. With
+    `draft`, the person's draft of that conversation is read by the same query as the person
+    (context.draft).
     """
 
     def decorate(callback: Callback[R]) -> Callback[R | None]:
         @functools.wraps(callback)
         async def wrapper(update: Update, context: BotContext) -> R | None:
-            user = update.effective_user
-            if optimistic and writes and draft is not None and user is not None:
-                held = _held(update, context, draft)
-                if held is not None:
-                    try:
-                        return await _handle(update, context, held)
-                    except drafts.ReadRequired as required:
-                        if isinstance(required, drafts.NotAsExpected):
-                            context.services.held.forget(user.id)  # out of date
-            return await _handle(update, context, None)  # reading the person (and draft)
-
-        async def _handle(
-            update: Update, context: BotContext, held: tuple[Person, Draft] | None
-        ) -> R | None:
-            user = update.effective_user
-            database = context.db
-            async with database.write() if writes else database.read() as session:
-                found = None
-                context.draft = None
-                context.expected = None
-                if held is not None:
-                    found, context.draft = held
-                    context.expected = drafts.Expected(
-                        found.id, found.version, context.draft.updated_at
-                    )
-                elif user is not None and draft is not None:
-                    chat_id = update.effective_chat.id if update.effective_chat else user.id
-                    found, context.draft = await people.with_draft(
-                        session,
-                        user.id,
-                        chat_id=chat_id,
-                        conversation=draft,
-                        held=context.services.held,
-                    )
-                elif user is not None:
-                    found = await people.by_telegram_id(session, user.id)
-                person = current_person(found)
-                if writes and found is not None and user is not None:
-                    people.note_message(session, found, user.language_code)
-                context.person = person
-                context.session = session
-                context.t = translator(
-                    choose_language(
-                        found.language if found else None,
-                        user.language_code if user else None,
-                        context.settings.default_language,
-                    )
-                )
-                _UPDATE_TRANSLATOR.set((update.update_id, context.t))
-                try:
-                    if not audience.admits(person):
-                        await refuse(update, context)
-                        return None
-                    return await callback(update, context)
-                finally:
-                    context.session = None
-                    context.expected = None
+            try:
+                await open_for(update, context, writes=writes, draft=draft)
+                if not audience.admits(context.person):
+                    await refuse(update, context)
+                    return None
+                return await callback(update, context)
+            finally:
+                await context.rollback()  # whatever the handler did not commit
 
         return wrapper
 
     return decorate
 
 
-def _held(update: Update, context: BotContext, conversation: str) -> tuple[Person, Draft] | None:
-    """The person and draft as the bot last knew them, if a step may go on from them unread:
-    a current person whom this message tells nothing new, and a draft under way."""
-    user, chat = update.effective_user, update.effective_chat
-    if user is None:
-        return None
-    chat_id = chat.id if chat else user.id
-    held = context.services.held.kept(user.id, chat_id=chat_id, conversation=conversation)
-    if held is None:
-        return None
-    person, draft = held
-    if current_person(person) is None or draft.step == drafts.EXPIRED:
-        return None
-    if people.has_news(person, user.language_code):
-        return None  # what the message tells is stored with a fresh read
-    return held
+async def open_for(
+    update: Update, context: BotContext, *, writes: bool, draft: str | None = None
+) -> None:
+    """Open the update's transaction and read who is writing (and their draft), with the
+    reader's translator."""
+    user = update.effective_user
+    session = await context.begin(writes=writes)
+    found = None
+    context.draft = None
+    if user is not None and draft is not None:
+        chat_id = update.effective_chat.id if update.effective_chat else user.id
+        found, context.draft = await people.with_draft(
+            session, user.id, chat_id=chat_id, conversation=draft
+        )
+    elif user is not None:
+        found = await people.by_telegram_id(session, user.id)
+    if writes and found is not None and user is not None:
+        people.note_message(found, user.language_code)
+    context.person = current_person(found)
+    context.t = translator(
+        choose_language(
+            found.language if found else None,
+            user.language_code if user else None,
+            context.settings.default_language,
+        )
+    )
+    _UPDATE_TRANSLATOR.set((update.update_id, context.t))
 
 
 async def refuse(update: Update, context: BotContext) -> None:
-    """Tell a stranger what the bot is, or a person that this is not part of their role."""
+    """Tell a stranger what the bot is, or a person that this is not part of their role.
+
+    A refusal stores nothing: the update's transaction ends before the person is told.
+    """
+    await context.rollback()
     t = context.t
     if context.person is None:
         text = t.gettext(

@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, ExtBot
 from telegram.request import BaseRequest, HTTPXRequest
 
 import handlers
@@ -15,10 +15,10 @@ from bot import i18n, jobs, menu
 from bot.context import BotContext, KaikuApplication, Services
 from bot.errors import on_error
 from bot.flood import ReplyRetries
+from bot.incoming import SkipUnreadableUpdates
 from bot.outbox import OutboxCourier
-from bot.replies import KaikuBot
 from bot.settings import Settings
-from bot.updates import PerChatUpdateProcessor
+from bot.updates import MAX_CONCURRENT_UPDATES, PerChatUpdateProcessor
 from storage import deployment
 from storage.db import Database
 from storage.persistence import DraftPersistence
@@ -27,6 +27,10 @@ log = logging.getLogger(__name__)
 
 # Long polling: how long one getUpdates call waits for news (seconds).
 POLL_TIMEOUT = 30
+# Every update handled side by side may be waiting on a reply at once, and the jobs (the
+# outbox) send too: one connection each, so that a slow Telegram never makes a reply wait for
+# a free connection ("Pool timeout").
+CONNECTIONS = MAX_CONCURRENT_UPDATES + 8
 
 
 def build_application(
@@ -42,14 +46,18 @@ def build_application(
     courier = OutboxCourier(database, settings.default_language)
     services = Services(settings, database, courier)
     if request is None:
-        request = HTTPXRequest(connection_pool_size=8)
-        get_updates_request = get_updates_request or HTTPXRequest(read_timeout=POLL_TIMEOUT + 10)
-    bot = KaikuBot(
+        request = HTTPXRequest(connection_pool_size=CONNECTIONS)
+        get_updates_request = get_updates_request or HTTPXRequest(
+            connection_pool_size=1, read_timeout=POLL_TIMEOUT + 10
+        )
+    bot: ExtBot[Any] = ExtBot(
         settings.require_token(),
         base_url=settings.api_base_url,
         base_file_url=settings.file_base_url,
         request=request,
-        get_updates_request=get_updates_request or request,
+        get_updates_request=SkipUnreadableUpdates(get_updates_request or request),
+        # Jobs run at the hours people chose in the bot's time zone.
+        defaults=Defaults(tzinfo=settings.zone),
         # A reply refused with 429 waits out retry_after and is sent again.
         rate_limiter=ReplyRetries(),
     )

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import contextlib
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram.ext import Application, CallbackContext, JobQueue
+from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.i18n import Translator, translator
 from bot.outbox import OutboxCourier
-from bot.replies import KaikuBot
 from bot.settings import Settings
 from storage.db import Database
-from storage.drafts import Expected
 from storage.models import Draft, Person
-from storage.people import Held
 
 AnyDict = dict[Any, Any]
+Bot = ExtBot[Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +26,9 @@ class Services:
     settings: Settings
     database: Database
     courier: OutboxCourier
-    # The people and drafts held from their last step (see bot.access, storage.people).
-    held: Held = field(default_factory=Held)
 
 
-class KaikuApplication(Application[KaikuBot, "BotContext", AnyDict, AnyDict, AnyDict, Any]):
+class KaikuApplication(Application[Bot, "BotContext", AnyDict, AnyDict, AnyDict, Any]):
     """The PTB application with our services attached."""
 
     def __init__(self, *, services: Services, **kwargs: Any) -> None:
@@ -39,8 +36,9 @@ class KaikuApplication(Application[KaikuBot, "BotContext", AnyDict, AnyDict, Any
         self.services = services
 
 
-class BotContext(CallbackContext[KaikuBot, AnyDict, AnyDict, AnyDict]):
-    """Per-update context: settings, database, the reader's translator, the person and session."""
+class BotContext(CallbackContext[Bot, AnyDict, AnyDict, AnyDict]):
+    """Per-update context: settings, database, the reader's translator, the person and the
+    update's one transaction."""
 
     def __init__(
         self,
@@ -53,14 +51,12 @@ class BotContext(CallbackContext[KaikuBot, AnyDict, AnyDict, AnyDict]):
             raise TypeError("BotContext needs a KaikuApplication (use bot.app.build_application)")
         self.services = application.services
         self.t: Translator = translator(self.services.settings.default_language)
-        # Set by bot.access before a handler runs: who is writing, and this update's session.
+        # Set by bot.access before a handler runs: who is writing.
         self.person: Person | None = None
         # The person's draft, when the handler asked bot.access to read it with the person.
         self.draft: Draft | None = None
-        # Set when bot.access did not read the person and draft but used them as the bot last
-        # knew them: storing the step checks that they are unchanged (see bot.drafting).
-        self.expected: Expected | None = None
         self._session: AsyncSession | None = None
+        self._transaction: contextlib.AsyncExitStack | None = None
 
     @property
     def settings(self) -> Settings:
@@ -74,14 +70,41 @@ class BotContext(CallbackContext[KaikuBot, AnyDict, AnyDict, AnyDict]):
 
     @property
     def session(self) -> AsyncSession:
-        """This update's database session (opened by bot.access for the handler)."""
+        """This update's database session, until the handler commits."""
         if self._session is None:
-            raise RuntimeError("no session: declare the handler with bot.access.handles")
+            raise RuntimeError(
+                "no open transaction: declare the handler with bot.access.handles, and touch "
+                "the database only before context.commit()"
+            )
         return self._session
 
-    @session.setter
-    def session(self, value: AsyncSession | None) -> None:
-        self._session = value
+    async def begin(self, *, writes: bool) -> AsyncSession:
+        """Open the update's transaction (bot.access does, before the handler runs)."""
+        await self.rollback()  # at most one at a time
+        transaction = contextlib.AsyncExitStack()
+        database = self.db
+        self._session = await transaction.enter_async_context(
+            database.write() if writes else database.read()
+        )
+        self._transaction = transaction
+        return self._session
+
+    async def commit(self) -> None:
+        """Commit the update's work and give its connection back: only then may the handler
+        talk to Telegram (a reply can take seconds; nobody else should wait for it)."""
+        session, transaction = self._session, self._transaction
+        self._session = self._transaction = None
+        if session is None or transaction is None:
+            return
+        async with transaction:
+            await session.commit()
+
+    async def rollback(self) -> None:
+        """End the update's transaction storing nothing, and give its connection back."""
+        transaction = self._transaction
+        self._session = self._transaction = None
+        if transaction is not None:
+            await transaction.aclose()  # closing the session rolls back
 
     @property
     def jobs(self) -> JobQueue[Any]:

@@ -1,13 +1,13 @@
 """Conversations whose state is a stored draft: each step is saved before the bot replies.
 
 A handler inside a ConversationHandler calls `save_step` with the step it will wait for next
-and returns what `save_step` returns, so the stored step and PTB's state are the same value.
-After a restart, storage.persistence restores PTB's state from these drafts.
+and returns that step once it has committed and replied, so the stored step and PTB's state
+are the same value. After a restart, storage.persistence restores PTB's state from drafts.
 """
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 from telegram import Update
 from telegram.ext import ConversationHandler
@@ -15,8 +15,6 @@ from telegram.ext import ConversationHandler
 from bot.context import BotContext
 from storage import drafts
 from storage.models import Draft
-
-Step = TypeVar("Step", bound=str)
 
 
 def _key(update: Update) -> tuple[int, int]:
@@ -33,22 +31,11 @@ async def load(update: Update, context: BotContext, conversation: str) -> Draft 
 
 
 async def save_step(
-    update: Update,
-    context: BotContext,
-    conversation: str,
-    step: Step,
-    answers: dict[str, Any],
-    *,
-    commit: bool = False,
-) -> Step:
-    """Store the answers and the next step, and return the step.
-
-    The caller commits, or passes `commit` when this is the transaction's last statement. If
-    bot.access did not read the draft (context.expected), it is stored only if unchanged;
-    otherwise drafts.NotAsExpected makes bot.access start the step again with a fresh read.
-    """
+    update: Update, context: BotContext, conversation: str, step: str, answers: dict[str, Any]
+) -> None:
+    """Store the answers and the next step in the update's transaction; the caller commits."""
     chat_id, user_id = _key(update)
-    stored = await drafts.save(
+    await drafts.save(
         context.session,
         conversation,
         chat_id,
@@ -57,41 +44,11 @@ async def save_step(
         answers=answers,
         # The draft bot.access read with the person: its row is updated if it is this one.
         existing=context.draft,
-        commit=commit,
-        expected=context.expected,
     )
-    context.services.held.hold_draft(user_id, stored)  # its next step may go on from it
-    return step
 
 
-async def end(
-    update: Update, context: BotContext, conversation: str, *, commit: bool = False
-) -> int:
-    """Delete the draft and end the conversation.
-
-    The caller commits, or passes `commit` when this is the transaction's last statement. If
-    bot.access did not read the draft (context.expected), it is deleted only if unchanged,
-    as save_step stores.
-    """
+async def end(update: Update, context: BotContext, conversation: str) -> int:
+    """Delete the draft in the update's transaction (the caller commits); the conversation ends."""
     chat_id, user_id = _key(update)
-    await drafts.discard(
-        context.session,
-        conversation,
-        chat_id,
-        user_id,
-        commit=commit,
-        expected=context.expected,
-    )
-    context.services.held.forget_draft(user_id)
+    await drafts.discard(context.session, conversation, chat_id, user_id)
     return ConversationHandler.END
-
-
-def require_read(context: BotContext) -> None:
-    """Make sure the person and draft were read in this update, before acting on them in any
-    other way than storing the next step (which checks them itself).
-
-    If bot.access used them unread (context.expected), this starts the step again with a
-    fresh read: call it before anything is sent or stored.
-    """
-    if context.expected is not None:
-        raise drafts.ReadRequired

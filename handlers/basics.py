@@ -52,6 +52,7 @@ async def start(update: Update, context: BotContext) -> None:
         await refuse(update, context)
         return
     greeting = context.t.gettext("Hello, {name}!").format(name=context.person.display_name)
+    await context.commit()
     await update.effective_message.reply_text(f"{greeting}\n\n{help_text(context)}")
 
 
@@ -61,12 +62,14 @@ async def show_help(update: Update, context: BotContext) -> None:
     if context.person is None or update.effective_message is None:
         await refuse(update, context)
         return
+    await context.commit()
     await update.effective_message.reply_text(help_text(context))
 
 
 @handles(PEOPLE)
 async def ask_language(update: Update, context: BotContext) -> None:
     """Offer the three languages as buttons."""
+    await context.commit()
     if update.effective_message:
         await update.effective_message.reply_text(
             context.t.gettext("Which language should I use with you?"),
@@ -83,12 +86,13 @@ async def choose_language(update: Update, context: BotContext) -> None:
         return
     (code,) = callbacks.parts(callbacks.LANGUAGE, query.data)[:1] or [""]
     if code not in SUPPORTED_LANGUAGES:
+        await context.rollback()
         await query.answer()
         return
     people.set_language(context.session, person, code)
     # The command menu follows the language too.
     outbox.enqueue(context.session, person.telegram_id, "", kind=outbox.COMMANDS)
-    await context.session.commit()
+    await context.commit()
     kick_outbox(context)
     context.t = translator(code)
     await query.answer()
@@ -104,6 +108,7 @@ def confirmation(t: Translator) -> str:
 @handles(PEOPLE)
 async def cancel_nothing(update: Update, context: BotContext) -> None:
     """Say that nothing is under way (conversations handle /cancel themselves)."""
+    await context.commit()
     if update.effective_message:
         await update.effective_message.reply_text(context.t.gettext("There is nothing to cancel."))
 

@@ -16,6 +16,7 @@ async def unknown_message(update: Update, context: BotContext) -> None:
     if context.person is None or update.effective_message is None:
         await refuse(update, context)
         return
+    await context.commit()
     await update.effective_message.reply_text(
         context.t.gettext("I did not understand that. /help shows what I can do.")
     )
@@ -24,6 +25,7 @@ async def unknown_message(update: Update, context: BotContext) -> None:
 @handles(ANYONE)
 async def expired_button(update: Update, context: BotContext) -> None:
     """Answer a button whose conversation is over: it changes nothing."""
+    await context.commit()
     if update.callback_query:
         await update.callback_query.answer(
             context.t.gettext("This button has expired."), show_alert=True

@@ -75,7 +75,7 @@ async def redeem_invitation(update: Update, context: BotContext) -> None:
     except RedemptionError as refused:
         until = await invitations.locked_out_until(session, user.id)
         # A wrong code is counted even though nothing else changes.
-        await session.commit()
+        await context.commit()
         await message.reply_text(
             refusal_text(context.t, refused.reason, until, context.settings.zone)
         )
@@ -87,7 +87,7 @@ async def redeem_invitation(update: Update, context: BotContext) -> None:
         if inviter is not None and inviter.active:
             notify_inviter(context, inviter, person, granted)
     outbox.enqueue(session, user.id, "", kind=outbox.COMMANDS)
-    await session.commit()
+    await context.commit()
     kick_outbox(context)
 
     context.person = person
@@ -133,6 +133,7 @@ def role_keyboard(t: Translator) -> InlineKeyboardMarkup:
 @handles(COORDINATORS)
 async def ask_invitation_role(update: Update, context: BotContext) -> None:
     """Ask which role the invited person will have."""
+    await context.commit()
     if update.effective_message:
         await update.effective_message.reply_text(
             context.t.gettext("Whom do you want to invite? Choose their role."),
@@ -152,6 +153,7 @@ async def choose_invitation_role(update: Update, context: BotContext) -> None:
         await create_and_show(update, context, role, locality_id=locality_id)
         return
     organisations = await scopes.organisations_of(context.session, locality_id)
+    await context.commit()
     await query.answer()
     if not organisations:
         await query.edit_message_text(
@@ -181,6 +183,7 @@ async def choose_invitation_organisation(update: Update, context: BotContext) ->
         context.session, int(organisation_value), locality_id
     )
     if organisation is None:
+        await context.rollback()
         await query.answer(context.t.gettext("This button has expired."), show_alert=True)
         return
     if role is Role.CONTACT:
@@ -189,6 +192,7 @@ async def choose_invitation_organisation(update: Update, context: BotContext) ->
         )
         return
     units = await scopes.units_of(context.session, organisation.id)
+    await context.commit()
     await query.answer()
     if not units:
         await query.edit_message_text(
@@ -214,6 +218,7 @@ async def choose_invitation_unit(update: Update, context: BotContext) -> None:
         context.session, int(callbacks.parts(callbacks.INVITE_UNIT, query.data)[0]), locality_id
     )
     if unit is None:
+        await context.rollback()
         await query.answer(context.t.gettext("This button has expired."), show_alert=True)
         return
     await create_and_show(update, context, Role.ISSUER, locality_id=locality_id, unit_id=unit.id)
@@ -240,7 +245,7 @@ async def create_and_show(
     )
     username = await deployment.get(session, deployment.BOT_USERNAME)
     described = await scopes.describe_invitation(session, invitation)
-    await session.commit()
+    await context.commit()
     expires = invitation.expires_at.astimezone(context.settings.zone).date()
     lines = [
         t.gettext(

@@ -19,6 +19,7 @@ async def show_me(update: Update, context: BotContext) -> None:
     if person is None or update.effective_message is None:
         return
     roles = await scopes.describe(context.session, person.roles)
+    await context.commit()
     language = t.locale.get_display_name(person.language) if person.language else None
     lines = [
         t.gettext("Your roles:"),

@@ -75,7 +75,6 @@ def background_of(issuance: Issuance) -> Background:
     return Background(**{name: getattr(issuance, name) for name in BACKGROUND_FIELDS})
 
 
-# The lookups of every typed number and every confirmed form, built once (see storage.people).
 # A card in use and its latest issuance in one query (at most one card per number is in use;
 # "X" is never looked up).
 _CARD_IN_USE = (
@@ -141,17 +140,15 @@ async def record(
     valid_until: date,
     background: Background,
     form_id: str,
-    checked: bool = False,
 ) -> Recorded:
     """Store a confirmed form as an issuance, in the caller's transaction, or raise CardError.
 
-    With `checked`, the new number is not looked up first (its step checked it): a number
-    taken meanwhile is refused by the unique index, as CardNumberTaken after the failed
-    statement, and the caller rolls back (or, in a savepoint, goes on).
+    Two issuers confirming one number at the same moment are told apart by the unique index:
+    the second gets CardNumberTaken after its failed statement, so call this in a savepoint.
     """
     try:
         card, replaces, previously_unknown = await _card_for(
-            session, kind, number, old_number, unit_ids, issued_on, checked=checked
+            session, kind, number, old_number, unit_ids, issued_on
         )
     except CardError:
         # A form stored before is always refused: by these lookups (its card is in use under
@@ -176,7 +173,6 @@ async def record(
         **asdict(background),
     }
     try:
-        # Core, not the ORM: nothing reads the new rows back as objects (see storage.people).
         issuance_id = (await session.execute(_INSERT_ISSUANCE, values)).scalar_one()
     except IntegrityError as error:
         # Two issuers confirming one number at the same moment: the unique index decides.
@@ -191,14 +187,11 @@ async def _card_for(
     old_number: str | None,
     unit_ids: set[int],
     issued_on: date,
-    *,
-    checked: bool,
 ) -> tuple[Card | None, Card | None, bool]:
     """Check the numbers: the card to issue (None: a new one), the card replaced, and whether
     the card was unknown before. Raises CardError; writes nothing but the replaced card's end."""
     if kind is IssuanceKind.NEW:
-        if not checked:
-            await check_new_number(session, number, issued_on)
+        await check_new_number(session, number, issued_on)
         return None, None, False
     if kind is IssuanceKind.RENEWAL:
         found = await find(session, number)
@@ -214,8 +207,7 @@ async def _card_for(
             raise CardOfAnotherUnit
         replaces = old.card
         replaces.deactivated_at = utcnow()
-    if not checked:
-        await check_new_number(session, number, issued_on)
+    await check_new_number(session, number, issued_on)
     return None, replaces, old is None
 
 

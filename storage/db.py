@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import logging
+import contextlib
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,125 +17,72 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import Session
-from sqlalchemy.util import await_only
 
-from storage.sqlite_driver import OneHopConnection, one_hop_module
-
-log = logging.getLogger(__name__)
-
-# A writer waits this long for SQLite's lock before giving up (milliseconds).
-SQLITE_BUSY_TIMEOUT_MS = 30_000
-WRITE_OPTION = "kaikubot_write"
-HOLDS_WRITER = "kaikubot_holds_writer"
-# SQLite connections are cheap; many updates may be under way at once (see bot.updates). A
-# writer waiting for its turn holds its connection, so under load there is one per waiting
-# writer: the pool keeps that many open rather than closing and reopening them (each opening
-# starts a thread and sets the PRAGMAs; with 20 issuers at once it cost ~15% of the issuing
-# benchmark's throughput).
-SQLITE_POOL = {"pool_size": 50, "max_overflow": 50}
+# How long a statement waits for another process's lock before giving up, so that a person
+# gets an apology within seconds instead of silence (milliseconds).
+LOCK_TIMEOUT_MS = 5_000
+# PostgreSQL: no statement of the bot runs longer than this (milliseconds).
+STATEMENT_TIMEOUT_MS = 15_000
+# SQLite connections are cheap; many updates may be under way at once (see bot.updates), and
+# the pool keeps that many open rather than closing and reopening them.
+SQLITE_POOL = {"pool_size": 20, "max_overflow": 30}
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
-    """Make SQLite safe for concurrent writers (see pitfalls: legacy transactions lose updates).
+def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
+    """Make SQLite safe for concurrent writers: the recipe of shared/pitfalls.md.
 
-    Writers of this process also queue for an asyncio lock before BEGIN IMMEDIATE: SQLite's
-    own busy handler waits by sleeping (1, 2, 5 … 100 ms), which is slow and unfair, while the
-    lock hands over at once. Other processes (the command line) still meet busy_timeout.
+    The sqlite3 module's own transaction control emits no BEGIN before a SELECT, so two
+    read-modify-writes can both read the old value. We send BEGIN ourselves; a writer's is
+    BEGIN IMMEDIATE, which takes the write lock up front (a deferred transaction that upgrades
+    from read to write fails at once in WAL mode instead of waiting for busy_timeout).
     """
-    writer = asyncio.Lock()
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Take transaction control away from the sqlite3 module so our BEGIN is the only one.
-        dbapi_connection.isolation_level = None
+        dbapi_connection.isolation_level = None  # no BEGIN from the driver: ours only
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        # A writer takes the lock up front: a deferred transaction that upgrades from read to
-        # write fails at once in WAL mode instead of waiting for busy_timeout.
-        if connection.get_execution_options().get(WRITE_OPTION):
-            await_only(writer.acquire())  # this runs inside SQLAlchemy's greenlet
-            connection.info[HOLDS_WRITER] = True
-            _begin(connection, "BEGIN IMMEDIATE")
-        else:
-            _begin(connection, "BEGIN")
-
-    def _begin(connection: Connection, statement: str) -> None:
-        # Sent with the transaction's first statement (a BEGIN that fails fails that statement,
-        # and the writer lock goes back with the connection, at checkin).
-        driver = connection.connection.dbapi_connection
-        assert isinstance(driver, OneHopConnection)  # create_engine passes their module
-        driver.begin_with_next_statement(statement)
-
-    @event.listens_for(engine.sync_engine, "checkin")
-    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
-        # A session hands its connection back right after COMMIT or ROLLBACK has run (and
-        # whenever it is closed), so the next writer may begin.
-        if record.info.pop(HOLDS_WRITER, False):
-            writer.release()
+        writes = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
-def create_engine(url: str) -> AsyncEngine:
+WRITE_OPTION = "kaikubot_write"
+
+
+def create_engine(url: str, *, lock_timeout_ms: int = LOCK_TIMEOUT_MS) -> AsyncEngine:
     """Create the engine for a SQLite or PostgreSQL URL, with its dialect's setup."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(
-            url,
-            module=one_hop_module(),
-            hide_parameters=True,
-            **SQLITE_POOL,
-        )
-        _configure_sqlite(engine)
+        engine = create_async_engine(url, hide_parameters=True, **SQLITE_POOL)
+        _configure_sqlite(engine, busy_timeout_ms=lock_timeout_ms)
         return engine
+    server_settings = {
+        # A row or table locked elsewhere (the command line, a long report) makes a statement
+        # fail after this long, rather than every update waiting as long as the lock is held.
+        "lock_timeout": str(lock_timeout_ms),
+        "statement_timeout": str(max(STATEMENT_TIMEOUT_MS, lock_timeout_ms)),
+        "idle_in_transaction_session_timeout": str(STATEMENT_TIMEOUT_MS * 2),
+    }
     # asyncpg takes the schema as a server setting, not as a URL parameter.
     search_path = parsed.query.get("search_path")
-    connect_args: dict[str, Any] = {}
     if isinstance(search_path, str):
         parsed = parsed.difference_update_query(["search_path"])
-        connect_args["server_settings"] = {"search_path": search_path}
+        server_settings["search_path"] = search_path
     return create_async_engine(
-        parsed, hide_parameters=True, pool_pre_ping=True, connect_args=connect_args
+        parsed,
+        hide_parameters=True,
+        pool_pre_ping=True,
+        connect_args={"server_settings": server_settings},
     )
-
-
-async def commit_with(
-    session: AsyncSession,
-    statement: Any,
-    parameters: dict[str, Any],
-    *,
-    rows: int | None = None,
-) -> Any:
-    """Run the transaction's last statement and commit; on SQLite both in one thread hop.
-
-    With `rows`, commit only if the statement changed exactly that many rows; otherwise the
-    transaction stays open for the caller to roll back. Pending ORM changes are flushed first:
-    nothing may run between the statement and COMMIT.
-    """
-    # One greenlet for the whole ending (each awaited session call would start its own).
-    return await session.run_sync(_commit_with, statement, parameters, rows)
-
-
-def _commit_with(
-    session: Session, statement: Any, parameters: dict[str, Any], rows: int | None
-) -> Any:
-    if session.new or session.dirty or session.deleted:
-        session.flush()
-    driver = session.connection().connection.dbapi_connection
-    if isinstance(driver, OneHopConnection):
-        driver.commit_with_next_statement(rows=rows)
-    result = session.execute(statement, parameters)
-    if rows is None or getattr(result, "rowcount", None) == rows:
-        session.commit()  # on SQLite only the session's own bookkeeping is left
-    return result
 
 
 class Database:
@@ -150,22 +96,32 @@ class Database:
             expire_on_commit=False,
             autoflush=False,
         )
+        # SQLite has one writer at a time. This process's writers take turns here, first come
+        # first served, instead of in SQLite's busy handler, which waits by sleeping and holds
+        # a pooled connection per waiting writer. Other processes still meet busy_timeout.
+        self._writer_turn: asyncio.Lock | None = (
+            asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        )
 
     @classmethod
-    def from_url(cls, url: str) -> Database:
+    def from_url(cls, url: str, *, lock_timeout_ms: int = LOCK_TIMEOUT_MS) -> Database:
         """Open a database by URL."""
-        return cls(create_engine(url))
+        return cls(create_engine(url, lock_timeout_ms=lock_timeout_ms))
 
-    @asynccontextmanager
+    @contextlib.asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
         """A session for reading; whatever it changed is rolled back."""
         async with self._read() as session:
             yield session
 
-    @asynccontextmanager
+    @contextlib.asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
-        """A session that holds the write lock from its first statement; the caller commits."""
-        async with self._write() as session:
+        """A session that holds the write lock from its first statement; the caller commits.
+
+        Leave the block as soon as the transaction is over: on SQLite this process's next
+        writer waits until then.
+        """
+        async with self._writer_turn or contextlib.nullcontext(), self._write() as session:
             yield session
 
     async def dispose(self) -> None:

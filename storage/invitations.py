@@ -133,7 +133,7 @@ async def redeem(
     new_person = person is None
     if person is None:
         person = await people.add(session, telegram_id=telegram_id, display_name=display_name)
-    people.note_message(session, person, telegram_language)
+    people.note_message(person, telegram_language)
     scope = _scope_of(invitation)
     if not person.active:
         # Deactivation ended every role: an invitation gives back its own role, never the

@@ -153,9 +153,6 @@ class Person(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Set when Telegram says the person blocked the bot; cleared when they write again.
     blocked_bot_at: Mapped[datetime | None]
-    # Bumped by the database (triggers, migration 0004) on any change to the person or their
-    # roles: a form's step stores its answer only if the person is as the bot last read them.
-    version: Mapped[int] = mapped_column(server_default="0")
 
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="person", cascade="all, delete-orphan", lazy="selectin"

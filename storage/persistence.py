@@ -10,10 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
-from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from storage import drafts
 from storage.db import Database
+
+# What PTB passes for conversations and callback data (its own aliases are private).
+ConversationKey = tuple[int | str, ...]
+ConversationDict = dict[ConversationKey, object]
+CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
 
 # PTB calls update_persistence() this often; there is nothing for it to flush, so rarely.
 FLUSH_INTERVAL_SECONDS = 3600.0

@@ -31,11 +31,11 @@ class Step(enum.StrEnum):
 @handles(PEOPLE, writes=True)
 async def begin(update: Update, context: BotContext) -> Step:
     """Ask for a colour."""
-    step = await drafting.save_step(update, context, SURVEY, Step.AWAITING_COLOUR, {})
-    await context.session.commit()
+    await drafting.save_step(update, context, SURVEY, Step.AWAITING_COLOUR, {})
+    await context.commit()
     assert update.effective_message
     await update.effective_message.reply_text("Colour?")
-    return step
+    return Step.AWAITING_COLOUR
 
 
 @handles(PEOPLE, writes=True)
@@ -43,10 +43,10 @@ async def store_colour(update: Update, context: BotContext) -> Step:
     """Store the colour and ask for an animal."""
     assert update.effective_message
     answers = {"colour": update.effective_message.text}
-    step = await drafting.save_step(update, context, SURVEY, Step.AWAITING_ANIMAL, answers)
-    await context.session.commit()
+    await drafting.save_step(update, context, SURVEY, Step.AWAITING_ANIMAL, answers)
+    await context.commit()
     await update.effective_message.reply_text("Animal?")
-    return step
+    return Step.AWAITING_ANIMAL
 
 
 @handles(PEOPLE, writes=True)
@@ -57,7 +57,7 @@ async def store_animal(update: Update, context: BotContext) -> int:
     assert draft is not None
     colour = draft.answers["colour"]
     ended = await drafting.end(update, context, SURVEY)
-    await context.session.commit()
+    await context.commit()
     await update.effective_message.reply_text(f"A {colour} {update.effective_message.text}!")
     return ended
 

@@ -7,12 +7,22 @@ import gc
 from bot.app import build_application, freeze_startup_objects, start_up_for_good
 
 
-def test_what_starting_made_is_frozen() -> None:
+def _tracked(thing: object) -> bool:
+    """Whether the collector's generations hold this object (frozen ones are not there)."""
+    return any(candidate is thing for candidate in gc.get_objects())
+
+
+def test_what_starting_made_is_left_out_of_collections_and_what_comes_later_is_not() -> None:
+    made_while_starting = [object()]
     try:
+        assert _tracked(made_while_starting)
         freeze_startup_objects()
-        assert gc.get_freeze_count() > 0
+        made_later = [object()]
+        assert not _tracked(made_while_starting)
+        assert _tracked(made_later)
     finally:
         gc.unfreeze()
+    assert _tracked(made_while_starting)
 
 
 def test_polling_starts_the_bot_through_start_up_for_good(settings: object) -> None:

@@ -14,18 +14,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from telegram import CallbackQuery, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest
 from telegram.ext import ConversationHandler
 
 from bot import drafting
-from bot.access import handles
+from bot.access import handles, open_for, refuse
 from bot.audience import only
 from bot.barcodes import decode_card_code
 from bot.context import BotContext
 from bot.i18n import Translator
-from bot.replies import KaikuBot, Keyboard
 from bot.rules.validity import today
 from handlers import callbacks
 from handlers.issuing.form import CONVERSATION, Form, Step
@@ -52,7 +51,7 @@ class Finished:
     """The form ends here with a last message (the draft is deleted)."""
 
     text: str
-    markup: Keyboard | None = None
+    markup: InlineKeyboardMarkup | None = None
 
 
 @dataclass
@@ -74,8 +73,7 @@ class Turn:
     async def read_for(self, step: Step) -> None:
         """Read what the question of `step` shows, while the update's transaction is open.
 
-        After the commit the session would begin a new (write) transaction, holding the
-        writer lock through the Telegram calls.
+        The question is sent after the commit, when the database is no longer at hand.
         """
         if step is Step.CHOOSING_UNIT and self.units is None:
             found = await scopes.issuing_units(self.context.session, self.unit_ids)
@@ -113,17 +111,16 @@ async def begin(update: Update, context: BotContext) -> Turn | None:
     # Updates of one person are handled one at a time, so no row lock is needed.
     draft = context.draft
     if draft is None or draft.step == drafts.EXPIRED:
-        drafting.require_read(context)
         if draft is not None:
             await drafting.end(update, context, CONVERSATION)
-        await context.session.commit()
+        await context.commit()
         text = (
             expired_text(context)
             if draft is not None
             else context.t.gettext("This form is no longer open. Start a new one with /issue.")
         )
         if update.callback_query:
-            await context.bot.answer_and_forget(update.callback_query.id)
+            await update.callback_query.answer()
         if update.effective_chat:
             await context.bot.send_message(update.effective_chat.id, text)
         return None
@@ -139,14 +136,13 @@ async def answered_before(turn: Turn) -> bool:
     """
     if turn.update.update_id > turn.form.last_update_id:
         return False
-    drafting.require_read(turn.context)
     await turn.read_for(turn.step)
-    await turn.context.session.rollback()
+    await turn.context.rollback()
     await reply_with_question(turn, turn.step)
     return True
 
 
-async def question(turn: Turn, step: Step) -> tuple[str, Keyboard | None]:
+async def question(turn: Turn, step: Step) -> tuple[str, InlineKeyboardMarkup | None]:
     """The question of a step (with any notes first) and its buttons."""
     context = turn.context
     await turn.read_for(step)
@@ -164,7 +160,7 @@ async def reply_with_question(turn: Turn, step: Step) -> None:
     if chat is None:
         return
     text, markup = await question(turn, step)
-    await turn.context.bot.send_and_forget(chat.id, text, markup)
+    await turn.context.bot.send_message(chat.id, text, reply_markup=markup)
 
 
 async def finish(
@@ -177,20 +173,19 @@ async def finish(
     """
     update, context, form = turn.update, turn.context, turn.form
     if isinstance(outcome, Finished):
-        await drafting.end(update, context, CONVERSATION, commit=True)
+        await drafting.end(update, context, CONVERSATION)
     else:
         if outcome is Step.CONFIRMING:
             form.editing = False
         form.version += 1
         form.last_update_id = update.update_id
         await turn.read_for(outcome)
-        # The transaction's last statement: it commits (on SQLite in the same round trip).
-        answers = form.answers()
-        await drafting.save_step(update, context, CONVERSATION, outcome, answers, commit=True)
+        await drafting.save_step(update, context, CONVERSATION, outcome, form.answers())
+    await context.commit()
     # Only now, with the answer safe, does the issuer hear back.
     query = update.callback_query
     if query is not None:
-        await context.bot.answer_and_forget(query.id)
+        await query.answer()
         if (
             in_place
             and not isinstance(outcome, Finished)
@@ -198,11 +193,11 @@ async def finish(
             and await ask_in_place(turn, query, pressed, outcome)
         ):
             return outcome
-        await show_choice(context.bot, query, pressed)
+        await show_choice(query, pressed)
     if isinstance(outcome, Finished):
         if update.effective_chat:
-            await context.bot.send_and_forget(
-                update.effective_chat.id, outcome.text, outcome.markup
+            await context.bot.send_message(
+                update.effective_chat.id, outcome.text, reply_markup=outcome.markup
             )
         return END
     await reply_with_question(turn, outcome)
@@ -223,22 +218,20 @@ async def ask_in_place(turn: Turn, query: CallbackQuery, pressed: str | None, st
     if _utf16_length(text) > MessageLimit.MAX_TEXT_LENGTH:
         return False
     try:
-        await turn.context.bot.edit_and_forget(message.chat_id, message.message_id, text, markup)
+        await message.edit_text(text, reply_markup=markup)
     except BadRequest:
         return False  # the message changed or went meanwhile: the question comes anew
     return True
 
 
-async def show_choice(bot: KaikuBot, query: CallbackQuery, pressed: str | None) -> None:
+async def show_choice(query: CallbackQuery, pressed: str | None) -> None:
     """Show the choice in place of the pressed message's buttons."""
     message = query.message
     if not isinstance(message, Message) or not message.text:
         return
     # If the message changed meanwhile, the answer is stored all the same.
     with contextlib.suppress(BadRequest):
-        await bot.edit_and_forget(
-            message.chat_id, message.message_id, _with_choice(message.text, pressed)
-        )
+        await message.edit_text(_with_choice(message.text, pressed))
 
 
 def _with_choice(text: str, pressed: str | None) -> str:
@@ -252,11 +245,10 @@ def _utf16_length(text: str) -> int:
 
 async def refuse_answer(turn: Turn, reask: Reask) -> State:
     """Store nothing; say why and ask the same question again."""
-    drafting.require_read(turn.context)
     await turn.read_for(turn.step)
-    await turn.context.session.rollback()
+    await turn.context.rollback()
     if turn.update.callback_query:
-        await turn.context.bot.answer_and_forget(turn.update.callback_query.id)
+        await turn.update.callback_query.answer()
     turn.notes.append(reask.reason)
     await reply_with_question(turn, turn.step)
     return None
@@ -277,7 +269,7 @@ def pressed_label(query: CallbackQuery) -> str | None:
 def typed(function: StepFunction) -> Callable[[Update, BotContext], Coroutine[Any, Any, State]]:
     """A handler for a typed answer."""
 
-    @handles(ISSUERS, writes=True, draft=CONVERSATION, optimistic=True)
+    @handles(ISSUERS, writes=True, draft=CONVERSATION)
     async def on_text(update: Update, context: BotContext) -> State:
         turn = await begin(update, context)
         if turn is None:
@@ -298,7 +290,7 @@ def typed(function: StepFunction) -> Callable[[Update, BotContext], Coroutine[An
 def pressed(function: StepFunction) -> Callable[[Update, BotContext], Coroutine[Any, Any, State]]:
     """A handler for a button of the form; a button of an older message changes nothing."""
 
-    @handles(ISSUERS, writes=True, draft=CONVERSATION, optimistic=True)
+    @handles(ISSUERS, writes=True, draft=CONVERSATION)
     async def on_button(update: Update, context: BotContext) -> State:
         query = update.callback_query
         if query is None or query.data is None:
@@ -308,8 +300,7 @@ def pressed(function: StepFunction) -> Callable[[Update, BotContext], Coroutine[
             return END
         version, _action, *rest = [*callbacks.parts(callbacks.ISSUE, query.data), ""]
         if version != str(turn.form.version):
-            drafting.require_read(context)
-            await context.session.rollback()
+            await context.rollback()
             await query.answer(context.t.gettext("This button has expired."), show_alert=True)
             return None
         try:
@@ -332,35 +323,39 @@ def photographed(
         message = update.effective_message
         if message is None or not message.photo:
             return None
-        # Read and decode before taking the write lock: the download is a network round trip.
+        # The download is a network round trip: fetch and decode between transactions.
+        await context.commit()
         picture = await (await message.photo[-1].get_file()).download_as_bytearray()
         decoded = await asyncio.to_thread(decode_card_code, bytes(picture))
         del picture  # never stored
         with contextlib.suppress(BadRequest):  # already gone
             await message.delete()
-        async with context.db.write() as session:
-            context.session = session
-            context.draft = await drafting.load(update, context, CONVERSATION)
-            turn = await begin(update, context)
-            if turn is None:
-                return END
-            if await answered_before(turn):
-                return None
-            if decoded is None:
-                return await refuse_answer(
-                    turn,
-                    Reask(
-                        context.t.gettext(
-                            "I could not read a code in the photo. Type the number, or send a "
-                            "sharper photo of the QR code or barcode."
-                        )
-                    ),
-                )
-            try:
-                outcome = await function(turn, decoded)
-            except Reask as reask:
-                return await refuse_answer(turn, reask)
-            return await finish(turn, outcome)
+        # The answer's own transaction: the issuer and the form as they are now.
+        await open_for(update, context, writes=True, draft=CONVERSATION)
+        if not ISSUERS.admits(context.person):
+            await context.rollback()
+            await refuse(update, context)
+            return END
+        turn = await begin(update, context)
+        if turn is None:
+            return END
+        if await answered_before(turn):
+            return None
+        if decoded is None:
+            return await refuse_answer(
+                turn,
+                Reask(
+                    context.t.gettext(
+                        "I could not read a code in the photo. Type the number, or send a "
+                        "sharper photo of the QR code or barcode."
+                    )
+                ),
+            )
+        try:
+            outcome = await function(turn, decoded)
+        except Reask as reask:
+            return await refuse_answer(turn, reask)
+        return await finish(turn, outcome)
 
     on_photo.__qualname__ = f"photographed({function.__qualname__})"
     return on_photo

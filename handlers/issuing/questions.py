@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
 from bot.i18n import Translator
-from bot.replies import Button, Keyboard
 from bot.rules.background import Gender, LifeSituation
 from handlers import callbacks
 from handlers.issuing.form import Form, Step
 from storage.models import IssuanceKind
 
+Keyboard = list[list[InlineKeyboardButton]]
 
-def button(form: Form, label: str, action: str, value: str | int | None = None) -> Button:
+
+def button(
+    form: Form, label: str, action: str, value: str | int | None = None
+) -> InlineKeyboardButton:
     """A form button whose data carries the form's version."""
     parts: list[str | int] = [form.version, action]
     if value is not None:
         parts.append(value)
-    return Button(label, callbacks.data(callbacks.ISSUE, *parts))
+    return InlineKeyboardButton(label, callback_data=callbacks.data(callbacks.ISSUE, *parts))
 
 
 def kind_label(t: Translator, kind: str | None) -> str:
@@ -83,12 +88,12 @@ def back_row(t: Translator, form: Form) -> Keyboard:
 
 def ask(
     t: Translator, form: Form, step: Step, units: list[tuple[int, str]]
-) -> tuple[str, Keyboard | None]:
+) -> tuple[str, InlineKeyboardMarkup | None]:
     """The question for a step and its buttons."""
     text, rows = _question(t, form, step, units)
     if step not in (Step.CONFIRMING, Step.CHOOSING_FIELD):
         rows = rows + back_row(t, form)
-    return text, rows or None
+    return text, InlineKeyboardMarkup(rows) if rows else None
 
 
 def _question(

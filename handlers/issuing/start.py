@@ -31,7 +31,7 @@ async def start_form(update: Update, context: BotContext) -> State:
     notes = [expired_text(context)] if previous and previous.step == drafts.EXPIRED else []
     units = await scopes.issuing_units(context.session, unit_ids)
     if not units:
-        await context.session.rollback()
+        await context.rollback()
         if update.effective_message:
             await update.effective_message.reply_text(
                 context.t.gettext(
@@ -51,7 +51,7 @@ async def start_form(update: Update, context: BotContext) -> State:
 async def cancel_form(update: Update, context: BotContext) -> int:
     """Drop the form; nothing is stored."""
     await drafting.end(update, context, CONVERSATION)
-    await context.session.commit()
+    await context.commit()
     if update.effective_message:
         await update.effective_message.reply_text(
             context.t.gettext("Cancelled. Nothing was stored.")
@@ -65,7 +65,7 @@ async def stale_button(update: Update, context: BotContext) -> State:
     turn = await begin(update, context)
     if turn is None:
         return END
-    await context.session.rollback()
+    await context.rollback()
     if update.callback_query:
         await update.callback_query.answer(
             context.t.gettext("This button has expired."), show_alert=True
@@ -80,7 +80,7 @@ async def not_expected(update: Update, context: BotContext) -> State:
     if turn is None:
         return END
     await turn.read_for(turn.step)
-    await context.session.rollback()
+    await context.rollback()
     message = update.effective_message
     if message is not None and message.photo:
         turn.notes.append(

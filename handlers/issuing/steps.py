@@ -6,9 +6,8 @@ returns the next step (or Finished), and raises Reask with a translated reason t
 
 from __future__ import annotations
 
-import contextlib
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.replies import Button
 from bot.rules.background import (
     AnswerError,
     Gender,
@@ -25,7 +24,7 @@ from handlers import callbacks
 from handlers.issuing.engine import Finished, Outcome, Reask, Turn
 from handlers.issuing.form import EDITABLE, Step
 from handlers.issuing.summary import recorded, validity_end
-from storage import audit, cards, drafts, scopes
+from storage import audit, cards, scopes
 from storage.cards import CardError, CardExpired, CardNumberTaken, background_of
 from storage.models import IssuanceKind
 
@@ -364,14 +363,9 @@ async def confirm(turn: Turn, _value: str) -> Outcome:
         raise Reask(turn.t.gettext("Please check the answers."))
     issued_on = turn.today()
     until = validity_end(form, issued_on)
-    # Unread (bot.access held the issuer and form), nothing is looked up that the number's
-    # own step checked, and no savepoint is taken: the draft's deletion at the end stores it
-    # all only if the issuer and form are unchanged, and any refusal here is a moment's race
-    # that the step, read afresh and rolled back, settles carefully below.
-    careful = context.expected is None
     try:
         # A savepoint: a refused number leaves the rest of the transaction usable.
-        async with session.begin_nested() if careful else contextlib.nullcontext():
+        async with session.begin_nested():
             issuance = await cards.record(
                 session,
                 kind=IssuanceKind(form.kind),
@@ -384,11 +378,8 @@ async def confirm(turn: Turn, _value: str) -> Outcome:
                 valid_until=until,
                 background=form.background(),
                 form_id=form.form_id,
-                checked=not careful,
             )
     except CardError as error:
-        if not careful:
-            raise drafts.ReadRequired from None
         return refused_card(turn, error)
     audit.record(
         session,
@@ -399,12 +390,20 @@ async def confirm(turn: Turn, _value: str) -> Outcome:
         # Never the background data: only what identifies the record itself.
         after={"kind": form.kind, "card_id": issuance.card_id, "unit_id": form.unit_id},
     )
-    again = [[Button(turn.t.gettext("Issue another card"), callbacks.ISSUE_AGAIN)]]
+    again = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    turn.t.gettext("Issue another card"), callback_data=callbacks.ISSUE_AGAIN
+                )
+            ]
+        ]
+    )
     return Finished(recorded(turn.t, form.number, until), again)
 
 
 def refused_card(turn: Turn, error: CardError) -> Outcome:
-    """The confirmed form cannot be stored (checked carefully): say why."""
+    """The confirmed form cannot be stored: say why."""
     if isinstance(error, cards.FormAlreadyStored):
         return Finished(turn.t.gettext("This card is already recorded."))
     # Someone recorded the same number a moment ago: ask for the number again.
