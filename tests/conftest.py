@@ -17,6 +17,7 @@ from bot.sandbox.telegram_model import TelegramModel
 from bot.settings import Settings
 from storage.db import Database
 from tests.support import databases
+from tests.support.connections import ConnectionWatch
 from tests.support.fake_transport import FakeTelegramRequest
 from tests.support.network import Network, build_network
 from tests.support.simulator import TelegramSimulator
@@ -126,13 +127,24 @@ def settings(sqlite_url: str) -> Settings:
 
 @pytest.fixture
 async def app(settings: Settings, telegram: TelegramModel) -> AsyncIterator[KaikuApplication]:
-    """The real application (handlers, persistence, jobs) on the fake transport."""
-    application = build_application(settings, request=FakeTelegramRequest(telegram))
+    """The real application (handlers, persistence, jobs) on the fake transport.
+
+    Every test that uses it fails if a request reached Telegram while the task that made it
+    held a database connection: commit first, then talk.
+    """
+    request = FakeTelegramRequest(telegram)
+    application = build_application(settings, request=request)
+    watch = ConnectionWatch(application.services.database.engine)
+    request.before_call = watch.before_telegram_call
     await application.initialize()
     await start_up(application)  # PTB runs post_init only under run_polling
     yield application
     await application.shutdown()
     await application.services.database.dispose()
+    watch.close()
+    assert watch.violations == [], (
+        f"Telegram was called with a database connection checked out: {watch.violations}"
+    )
 
 
 @pytest.fixture

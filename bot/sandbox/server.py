@@ -35,11 +35,14 @@ _T = TypeVar("_T")
 
 @dataclass
 class NetworkFault:
-    """A broken network on demand: the next `remaining` requests of a method, dropped or slow."""
+    """A broken network on demand: the next `remaining` requests of a method, dropped, slow,
+    or held until the test lets them through."""
 
     method: str | None  # lower-case method name; None matches any method
     remaining: int
     delay: float | None  # seconds to wait before answering; None drops the connection
+    release: asyncio.Event | None = None  # set: the held request is answered
+    chat_id: int | None = None  # only requests to this chat (None: any)
 
 
 class _Closed(Exception):
@@ -59,6 +62,7 @@ class EmulatorServer:
         # How many requests the network faults hit, for tests to wait on.
         self.dropped = 0
         self.delayed = 0
+        self.holding = 0  # requests waiting right now for their release
         self._faults: list[NetworkFault] = []
         self._http: HTTPServer | None = None
         self._closing = asyncio.Event()
@@ -130,9 +134,18 @@ class EmulatorServer:
         """Answer the next `count` API requests (of `method`) only after `seconds`."""
         self._faults.append(NetworkFault(_lower(method), count, seconds))
 
-    def take_network_fault(self, method: str) -> NetworkFault | None:
+    def hold_next(self, method: str, *, chat_id: int | None = None) -> asyncio.Event:
+        """Keep the next request of `method` (to `chat_id`) waiting, as a Telegram that is slow
+        for one chat would, until the returned event is set."""
+        release = asyncio.Event()
+        self._faults.append(NetworkFault(_lower(method), 1, None, release, chat_id))
+        return release
+
+    def take_network_fault(self, method: str, chat_id: object = None) -> NetworkFault | None:
         """Return the network fault the next request of `method` is to suffer, if any."""
         for fault in self._faults:
+            if fault.chat_id is not None and str(fault.chat_id) != str(chat_id):
+                continue
             if fault.method in (None, method.lower()):
                 fault.remaining -= 1
                 if fault.remaining <= 0:
@@ -211,17 +224,27 @@ class _ApiHandler(_EmulatorHandler):
             self.server.requests_served += 1
 
     async def _answer_call(self, token: str, method: str) -> None:
-        fault = self.server.take_network_fault(method)
-        if fault is not None and fault.delay is None:
+        try:
+            params, files = _request_parameters(self.request)
+        except BotApiError as error:
+            self.answer_error(error)
+            return
+        fault = self.server.take_network_fault(method, params.get("chat_id"))
+        if fault is not None and fault.release is not None:
+            self.server.holding += 1
+            try:
+                await self.server.until_closed(fault.release.wait(), self.gone)
+            finally:
+                self.server.holding -= 1
+        elif fault is not None and fault.delay is None:
             self.server.dropped += 1
             self.drop()
             return
-        if fault is not None and fault.delay is not None:
+        elif fault is not None and fault.delay is not None:
             self.server.delayed += 1
             await self.server.until_closed(asyncio.sleep(fault.delay), self.gone)
         try:
             self.server.model.check_token(token)
-            params, files = _request_parameters(self.request)
             result = await self.server.until_closed(
                 self.server.model.handle_async(method, params, files), self.gone
             )

@@ -7,6 +7,7 @@ import asyncio
 import inspect
 import os
 import re
+import shutil
 import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -16,6 +17,7 @@ import pytest
 
 from bot.sandbox.server import EmulatorServer
 from bot.sandbox.telegram_model import ChatMessage, TelegramModel
+from storage.db import Database
 
 E2E_TOKEN = "4242424242:E2E-emulator-token"
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -173,6 +175,15 @@ async def kaikubot(emulator: EmulatorServer, tmp_path: Path) -> AsyncIterator[Bo
         yield process
     finally:
         await process.kill()
+
+
+@pytest.fixture
+async def bot_database(kaikubot: BotProcess, sqlite_template: Path) -> AsyncIterator[Database]:
+    """The running bot's database (a migrated copy), opened by the test as well."""
+    shutil.copyfile(sqlite_template, kaikubot.database_path)
+    database = Database.from_url(kaikubot.database_url)
+    yield database
+    await database.dispose()
 
 
 class Person:

@@ -3,10 +3,6 @@ connection and a person who blocked the bot."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
@@ -23,15 +19,6 @@ pytestmark = pytest.mark.e2e
 HELP_START = "Here is what I can do for you:"
 # The outbox is delivered by a job every few seconds; a retry waits for a later run.
 OUTBOX_WAIT = 40.0
-
-
-@pytest.fixture
-async def bot_database(kaikubot: BotProcess, sqlite_template: Path) -> AsyncIterator[Database]:
-    """The running bot's database (a migrated copy), opened by the test as well."""
-    shutil.copyfile(sqlite_template, kaikubot.database_path)
-    database = Database.from_url(kaikubot.database_url)
-    yield database
-    await database.dispose()
 
 
 @pytest.fixture

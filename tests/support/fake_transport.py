@@ -7,6 +7,7 @@ PTB's own error mapping (BadRequest, Forbidden, RetryAfter, NetworkError, ...) r
 
 import json
 import re
+from collections.abc import Callable
 from typing import IO, Any
 from urllib.parse import unquote, urlsplit
 
@@ -23,12 +24,14 @@ _FILE_PATH = re.compile(r"/file/bot(?P<token>[^/]*)/(?P<path>.+)$")
 class FakeTelegramRequest(BaseRequest):
     """Hand to ApplicationBuilder().request(...) and .get_updates_request(...)."""
 
-    __slots__ = ("_initialized", "_read_timeout", "model")
+    __slots__ = ("_initialized", "_read_timeout", "before_call", "model")
 
     def __init__(self, model: TelegramModel, *, read_timeout: float | None = 5.0) -> None:
         self.model = model
         self._read_timeout = read_timeout
         self._initialized = False
+        # Called with each API method's name before it reaches the model (see the app fixture).
+        self.before_call: Callable[[str], None] | None = None
 
     @property
     def read_timeout(self) -> float | None:
@@ -68,6 +71,8 @@ class FakeTelegramRequest(BaseRequest):
         if match is None:
             raise BotApiError(404, "Not Found")
         self.model.check_token(match["token"])
+        if self.before_call is not None:
+            self.before_call(match["method"])
         params = request_data.json_parameters if request_data else {}
         files = _uploads(request_data) if request_data and request_data.contains_files else None
         result = await self.model.handle_async(match["method"], params, files)
