@@ -134,11 +134,13 @@ class EmulatorServer:
         """Answer the next `count` API requests (of `method`) only after `seconds`."""
         self._faults.append(NetworkFault(_lower(method), count, seconds))
 
-    def hold_next(self, method: str, *, chat_id: int | None = None) -> asyncio.Event:
-        """Keep the next request of `method` (to `chat_id`) waiting, as a Telegram that is slow
-        for one chat would, until the returned event is set."""
+    def hold_next(
+        self, method: str, count: int = 1, *, chat_id: int | None = None
+    ) -> asyncio.Event:
+        """Keep the next `count` requests of `method` (to `chat_id`) waiting, as a Telegram
+        that is slow would, until the returned event is set."""
         release = asyncio.Event()
-        self._faults.append(NetworkFault(_lower(method), 1, None, release, chat_id))
+        self._faults.append(NetworkFault(_lower(method), count, None, release, chat_id))
         return release
 
     def take_network_fault(self, method: str, chat_id: object = None) -> NetworkFault | None:
