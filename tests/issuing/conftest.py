@@ -70,6 +70,43 @@ def current_question(user: SimulatedUser) -> str:
     return text.rsplit(CHOICE, 1)[1].split("\n\n", 1)[1]
 
 
+# What a client answers, as an issuer would read it to the form: the start of each question,
+# and the answer (the label of a button the question shows, or else text to type).
+NEW_CARD_CLIENT = {
+    "Check that all four apply": "All four apply",
+    "Is this a new card": "New card",
+    "Type the card number": "KK123456",
+    "The client's year of birth?": "1985",
+    "The postal code of the client's home?": "02150",
+    "How many children": "2",
+    "The client's gender": "Woman",
+    "The client's life situation": "Student",
+    "How does the client rate their cultural wellbeing": "4",
+    "Does the client want the mobile card?": "Yes",
+    "Please check the answers:": "Confirm",
+}
+
+
+async def issue_reading_each_question(
+    user: SimulatedUser, client: dict[str, str], *, until: str
+) -> int:
+    """Start a form and answer whatever the bot asks from the client's answers, as an issuer
+    reads each question and answers it, until a reply starts with `until`; return how many
+    messages and taps it took (/issue included)."""
+    await user.send("/issue")
+    interactions = 1
+    while not (question := current_question(user)).startswith(until):
+        answer = next((a for start, a in client.items() if question.startswith(start)), None)
+        assert answer is not None, f"the client has no answer to: {question!r}"
+        if answer in user.buttons():
+            await user.click(answer)
+        else:
+            await user.send(answer)
+        interactions += 1
+        assert interactions < 40, "the form never ends"
+    return interactions
+
+
 async def issuances(app: KaikuApplication) -> list[Issuance]:
     """Every stored issuance, oldest first."""
     async with app.services.database.read() as session:

@@ -8,7 +8,14 @@ from sqlalchemy import select
 
 from bot.context import KaikuApplication
 from storage.models import Issuance, IssuanceKind, Role
-from tests.issuing.conftest import cards_stored, issuances, issue_new_card, open_form
+from tests.issuing.conftest import (
+    NEW_CARD_CLIENT,
+    cards_stored,
+    issuances,
+    issue_new_card,
+    issue_reading_each_question,
+    open_form,
+)
 from tests.support.network import Network, add_person
 from tests.support.simulator import SimulatedUser, TelegramSimulator
 
@@ -25,16 +32,14 @@ async def test_an_unchanged_renewal_takes_at_most_six_interactions(
 ) -> None:
     await issue_new_card(issuer, "KK123456")
     await expire_all(app)
-    steps = [
-        issuer.send("/issue"),
-        issuer.click("All four apply"),
-        issuer.click("Renewal"),
-        issuer.send("KK123456"),
-        issuer.click("5"),
-        issuer.click("Confirm"),
-    ]
-    for step in steps:
-        await step
+    renewing = NEW_CARD_CLIENT | {
+        "Is this a new card": "Renewal",
+        "Type the number of the card to renew": "KK123456",
+        "How does the client rate their cultural wellbeing": "5",
+    }
+    interactions = await issue_reading_each_question(
+        issuer, renewing, until="Card KK123456 is recorded."
+    )
 
     first, renewal = await issuances(app)
     assert renewal.kind is IssuanceKind.RENEWAL
@@ -47,7 +52,7 @@ async def test_an_unchanged_renewal_takes_at_most_six_interactions(
         True,
     )
     assert renewal.wellbeing == 5  # asked again
-    assert len(steps) <= 6
+    assert interactions <= 6
 
 
 async def test_new_on_an_expired_number_offers_a_renewal_instead(
