@@ -7,13 +7,15 @@ query, picks the reader's language, and refuses, changing nothing, when the pers
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from telegram import Update
-from telegram.constants import CallbackQueryLimit
+from telegram.constants import CallbackQueryLimit, ChatType
+from telegram.error import TelegramError
 
 from bot.audience import Audience
 from bot.context import BotContext
@@ -52,21 +54,26 @@ def current_person(found: Person | None) -> Person | None:
 
 
 def handles(
-    audience: Audience, *, writes: bool = False, draft: str | None = None
+    audience: Audience, *, writes: bool = False, with_draft: bool = False
 ) -> Callable[[Callback[R]], Callback[R | None]]:
     """Declare who may use a handler and open the update's transaction; refusals change nothing.
 
     The handler reads, decides and writes in that transaction, then calls context.commit()
     before it talks to Telegram; whatever it left open is rolled back when it returns. With
-    `draft`, the person's draft of that conversation is read by the same query as the person
-    (context.draft).
+    `with_draft`, the person's open form (their draft) is read by the same query as the person
+    (context.draft). The bot works in private chats only: elsewhere nothing runs.
     """
 
     def decorate(callback: Callback[R]) -> Callback[R | None]:
         @functools.wraps(callback)
         async def wrapper(update: Update, context: BotContext) -> R | None:
+            if not in_private_chat(update):
+                if update.callback_query is not None:
+                    with contextlib.suppress(TelegramError):
+                        await update.callback_query.answer()
+                return None
             try:
-                await open_for(update, context, writes=writes, draft=draft)
+                await open_for(update, context, writes=writes, with_draft=with_draft)
                 if not audience.admits(context.person):
                     await refuse(update, context)
                     return None
@@ -79,8 +86,14 @@ def handles(
     return decorate
 
 
+def in_private_chat(update: Update) -> bool:
+    """Whether the update comes from a private chat (or has no chat, as a job's has not)."""
+    chat = update.effective_chat
+    return chat is None or chat.type == ChatType.PRIVATE
+
+
 async def open_for(
-    update: Update, context: BotContext, *, writes: bool, draft: str | None = None
+    update: Update, context: BotContext, *, writes: bool, with_draft: bool = False
 ) -> None:
     """Open the update's transaction and read who is writing (and their draft), with the
     reader's translator."""
@@ -88,11 +101,9 @@ async def open_for(
     session = await context.begin(writes=writes)
     found = None
     context.draft = None
-    if user is not None and draft is not None:
+    if user is not None and with_draft:
         chat_id = update.effective_chat.id if update.effective_chat else user.id
-        found, context.draft = await people.with_draft(
-            session, user.id, chat_id=chat_id, conversation=draft
-        )
+        found, context.draft = await people.with_draft(session, user.id, chat_id=chat_id)
     elif user is not None:
         found = await people.by_telegram_id(session, user.id)
     if writes and found is not None and user is not None:

@@ -21,7 +21,6 @@ from bot.settings import Settings
 from bot.updates import MAX_CONCURRENT_UPDATES, PerChatUpdateProcessor
 from storage import deployment
 from storage.db import Database
-from storage.persistence import DraftPersistence
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +39,7 @@ def build_application(
     get_updates_request: BaseRequest | None = None,
     database: Database | None = None,
 ) -> KaikuApplication:
-    """Build the whole bot: transport, database, persistence, handlers and jobs."""
+    """Build the whole bot: transport, database, handlers and jobs."""
     i18n.check_catalogs()
     database = database or Database.from_url(settings.effective_database_url)
     courier = OutboxCourier(database, settings.default_language)
@@ -66,8 +65,8 @@ def build_application(
         .application_class(KaikuApplication, {"services": services})
         .bot(bot)
         .context_types(ContextTypes(context=BotContext))
-        .persistence(DraftPersistence(database))
-        # Conversations need their updates one at a time: per chat, not for everybody.
+        # A person's updates are handled one at a time, in order; different people's side by
+        # side (a form's draft is read and written by its person's updates only).
         .concurrent_updates(PerChatUpdateProcessor())
         .post_init(start_up_for_good)
         .post_shutdown(_shut_down)

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from bot.context import KaikuApplication
-from handlers import basics, fallback, invitations, issuing, me
+from bot.forms.handlers import FormEngine
+from handlers import basics, fallback, invitations, me
+from handlers.inviting import INVITING
+from handlers.issuing import ISSUING
+
+# Group -1 runs first for every update; a form that takes an update stops it there.
+FORMS_GROUP = -1
 
 
 def register(application: KaikuApplication) -> None:
     """Add every handler; within a group the first that matches an update wins."""
-    # Conversations come first, so that their own /cancel and answers win over the basics.
-    application.add_handlers(issuing.build())
+    # The forms (step-by-step conversations) first: their answers, buttons and /cancel win
+    # over everything else; text no form waits for goes on to the handlers below.
+    application.add_handlers(FormEngine([ISSUING, INVITING]).handlers(), group=FORMS_GROUP)
     # /start with a code must come before the plain /start greeting.
     application.add_handlers(invitations.build())
     application.add_handlers(basics.build())

@@ -6,15 +6,14 @@ import re
 
 # Payloads are language-independent ("language:sv"), never button labels; ≤ 64 bytes.
 LANGUAGE = "language"
-INVITE_ROLE = "invite:role"
-INVITE_ORG = "invite:org"
-INVITE_UNIT = "invite:unit"
-# The issuing form: "iss:<form version>:<action>[:<value>]"; the version retires old buttons.
+# The forms' buttons: "<form>:<form version>:<action>[:<value>]" (bot.forms.buttons); the
+# version retires old buttons. Each form's name is its prefix.
 ISSUE = "iss"
+INVITE = "inv"
 ISSUE_AGAIN = "issue:again"
 
 # Every prefix in use (the authorization matrix test checks each has a row).
-PREFIXES = (LANGUAGE, INVITE_ROLE, INVITE_ORG, INVITE_UNIT, ISSUE, ISSUE_AGAIN)
+PREFIXES = (LANGUAGE, ISSUE, INVITE, ISSUE_AGAIN)
 SEPARATOR = ":"
 
 

@@ -1,33 +1,26 @@
-"""Invitations in chat: /start <code> redeems one; coordinators create them with /invite."""
+"""Invitations in chat: /start <code> redeems one (coordinators create them with /invite)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime, tzinfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.access import handles
 from bot.audience import ANYONE, only
 from bot.context import BotContext
 from bot.i18n import Translator, choose_language, translator
 from bot.jobs import kick_outbox
-from handlers import callbacks
 from handlers.basics import help_text
-from handlers.wording import role_name, role_with_scope
-from storage import deployment, invitations, outbox, people, scopes
+from handlers.wording import role_with_scope
+from storage import invitations, outbox, people, scopes
 from storage.invitations import RedemptionError, RedemptionRefused
 from storage.models import Person, Role
 from storage.scopes import RoleDescription
 
 PRIVATE = filters.ChatType.PRIVATE
 COORDINATORS = only(Role.COORDINATOR)
-
-
-def invitation_link(username: str | None, code: str) -> str:
-    """The t.me deep link when the bot's username is known, else an empty string."""
-    return f"https://t.me/{username}?start={code}" if username else ""
 
 
 def refusal_text(
@@ -115,166 +108,6 @@ def notify_inviter(
     outbox.enqueue(context.session, inviter.telegram_id, text)
 
 
-def one_per_row(choices: Iterable[tuple[str, str]]) -> InlineKeyboardMarkup:
-    """A keyboard of (label, callback data) choices, one button per row."""
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data)] for label, data in choices]
-    )
-
-
-def role_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    """Buttons for the role to invite someone into."""
-    return one_per_row(
-        (role_name(t, role), callbacks.data(callbacks.INVITE_ROLE, role))
-        for role in (Role.ISSUER, Role.CONTACT, Role.COORDINATOR)
-    )
-
-
-@handles(COORDINATORS)
-async def ask_invitation_role(update: Update, context: BotContext) -> None:
-    """Ask which role the invited person will have."""
-    await context.commit()
-    if update.effective_message:
-        await update.effective_message.reply_text(
-            context.t.gettext("Whom do you want to invite? Choose their role."),
-            reply_markup=role_keyboard(context.t),
-        )
-
-
-@handles(COORDINATORS, writes=True)
-async def choose_invitation_role(update: Update, context: BotContext) -> None:
-    """For a coordinator, create the link; otherwise ask for the organisation."""
-    query = update.callback_query
-    locality_id = scopes.coordinated_locality(context.person)
-    if query is None or query.data is None or locality_id is None:
-        return
-    role = Role(callbacks.parts(callbacks.INVITE_ROLE, query.data)[0])
-    if role is Role.COORDINATOR:
-        await create_and_show(update, context, role, locality_id=locality_id)
-        return
-    organisations = await scopes.organisations_of(context.session, locality_id)
-    await context.commit()
-    await query.answer()
-    if not organisations:
-        await query.edit_message_text(
-            context.t.gettext(
-                "There are no organisations in your network yet. Add one first with the "
-                "command line: kaikubot org add NAME"
-            )
-        )
-        return
-    keyboard = one_per_row(
-        (organisation.name, callbacks.data(callbacks.INVITE_ORG, role, organisation.id))
-        for organisation in organisations
-    )
-    await query.edit_message_text(context.t.gettext("Which organisation?"), reply_markup=keyboard)
-
-
-@handles(COORDINATORS, writes=True)
-async def choose_invitation_organisation(update: Update, context: BotContext) -> None:
-    """For a contact person, create the link; for an issuer, ask for the unit."""
-    query = update.callback_query
-    locality_id = scopes.coordinated_locality(context.person)
-    if query is None or query.data is None or locality_id is None:
-        return
-    role_value, organisation_value = callbacks.parts(callbacks.INVITE_ORG, query.data)[:2]
-    role = Role(role_value)
-    organisation = await scopes.organisation_in_locality(
-        context.session, int(organisation_value), locality_id
-    )
-    if organisation is None:
-        await context.rollback()
-        await query.answer(context.t.gettext("This button has expired."), show_alert=True)
-        return
-    if role is Role.CONTACT:
-        await create_and_show(
-            update, context, role, locality_id=locality_id, organisation_id=organisation.id
-        )
-        return
-    units = await scopes.units_of(context.session, organisation.id)
-    await context.commit()
-    await query.answer()
-    if not units:
-        await query.edit_message_text(
-            context.t.gettext("{organisation} has no units yet. Add one first.").format(
-                organisation=organisation.name
-            )
-        )
-        return
-    keyboard = one_per_row(
-        (unit.name, callbacks.data(callbacks.INVITE_UNIT, unit.id)) for unit in units
-    )
-    await query.edit_message_text(context.t.gettext("Which unit?"), reply_markup=keyboard)
-
-
-@handles(COORDINATORS, writes=True)
-async def choose_invitation_unit(update: Update, context: BotContext) -> None:
-    """Create an issuer invitation for the chosen unit."""
-    query = update.callback_query
-    locality_id = scopes.coordinated_locality(context.person)
-    if query is None or query.data is None or locality_id is None:
-        return
-    unit = await scopes.unit_in_locality(
-        context.session, int(callbacks.parts(callbacks.INVITE_UNIT, query.data)[0]), locality_id
-    )
-    if unit is None:
-        await context.rollback()
-        await query.answer(context.t.gettext("This button has expired."), show_alert=True)
-        return
-    await create_and_show(update, context, Role.ISSUER, locality_id=locality_id, unit_id=unit.id)
-
-
-async def create_and_show(
-    update: Update,
-    context: BotContext,
-    role: Role,
-    *,
-    locality_id: int,
-    organisation_id: int | None = None,
-    unit_id: int | None = None,
-) -> None:
-    """Create the invitation, commit, and show the link to forward."""
-    query, t, session = update.callback_query, context.t, context.session
-    invitation, code = await invitations.create(
-        session,
-        role=role,
-        locality_id=locality_id,
-        organisation_id=organisation_id,
-        unit_id=unit_id,
-        created_by=context.person,
-    )
-    username = await deployment.get(session, deployment.BOT_USERNAME)
-    described = await scopes.describe_invitation(session, invitation)
-    await context.commit()
-    expires = invitation.expires_at.astimezone(context.settings.zone).date()
-    lines = [
-        t.gettext(
-            "Here is an invitation to become {role}. Forward this message to the person: the "
-            "link works once and expires on {date}."
-        ).format(role=role_with_scope(t, described), date=t.date(expires)),
-        "",
-    ]
-    link = invitation_link(username, code)
-    if link:
-        lines.append(link)
-    lines.append(t.gettext("Or send me: {command}").format(command=f"/start {code}"))
-    if query:
-        await query.answer()
-        await query.edit_message_text("\n".join(lines))
-
-
 def build() -> list[BaseHandler[Update, BotContext, object]]:
-    """Redeeming and creating invitations."""
-    return [
-        CommandHandler("start", redeem_invitation, filters=PRIVATE, has_args=True),
-        CommandHandler("invite", ask_invitation_role, filters=PRIVATE),
-        CallbackQueryHandler(
-            choose_invitation_role, pattern=callbacks.pattern(callbacks.INVITE_ROLE)
-        ),
-        CallbackQueryHandler(
-            choose_invitation_organisation, pattern=callbacks.pattern(callbacks.INVITE_ORG)
-        ),
-        CallbackQueryHandler(
-            choose_invitation_unit, pattern=callbacks.pattern(callbacks.INVITE_UNIT)
-        ),
-    ]
+    """Redeeming invitations (creating them is the /invite form, handlers/inviting.py)."""
+    return [CommandHandler("start", redeem_invitation, filters=PRIVATE, has_args=True)]

@@ -95,6 +95,18 @@ async def find(session: AsyncSession, number: str) -> Found | None:
     return Found(row[0], row[1]) if row else None
 
 
+async def stored_by_form(session: AsyncSession, form_id: str) -> tuple[str, date] | None:
+    """The card number and valid-until date a confirmed form stored, if it was stored."""
+    row = (
+        await session.execute(
+            select(Card.number, Issuance.valid_until)
+            .join(Issuance, Issuance.card_id == Card.id)
+            .where(Issuance.form_id == form_id)
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
 async def is_deactivated(session: AsyncSession, number: str) -> bool:
     """Whether the number only belongs to deactivated cards (and none in use)."""
     if await find(session, number) is not None:

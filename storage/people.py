@@ -19,21 +19,16 @@ async def by_telegram_id(session: AsyncSession, telegram_id: int) -> Person | No
 
 
 async def with_draft(
-    session: AsyncSession, telegram_id: int, *, chat_id: int, conversation: str
+    session: AsyncSession, telegram_id: int, *, chat_id: int
 ) -> tuple[Person | None, Draft | None]:
-    """The person, their roles and their draft of a conversation, in one query."""
+    """The person, their roles and their draft in this chat (a person has at most one form
+    open; should there be more, the latest), in one query."""
     result = await session.execute(
         select(Person, Draft)
-        .outerjoin(
-            Draft,
-            and_(
-                Draft.user_id == Person.telegram_id,
-                Draft.chat_id == chat_id,
-                Draft.conversation == conversation,
-            ),
-        )
+        .outerjoin(Draft, and_(Draft.user_id == Person.telegram_id, Draft.chat_id == chat_id))
         .options(joinedload(Person.roles))
         .where(Person.telegram_id == telegram_id)
+        .order_by(Draft.updated_at.desc())
     )
     row = result.unique().first()
     return (row[0], row[1]) if row else (None, None)

@@ -127,7 +127,7 @@ def settings(sqlite_url: str) -> Settings:
 
 @pytest.fixture
 async def app(settings: Settings, telegram: TelegramModel) -> AsyncIterator[KaikuApplication]:
-    """The real application (handlers, persistence, jobs) on the fake transport.
+    """The real application (handlers, jobs) on the fake transport.
 
     Every test that uses it fails if a request reached Telegram while the task that made it
     held a database connection: commit first, then talk.

@@ -1,147 +1,88 @@
-"""Issuing a card: the step-by-step form as one ConversationHandler.
+"""Issuing a card: the issuing form, declared on the form engine (bot.forms).
 
-Each state lists what it accepts: `typed` answers, `pressed` buttons (by action) and
-`photographed` card codes; the step functions live in handlers/issuing/steps.py.
+Each step lists what it asks (handlers/issuing/questions.py) and what it takes: typed text,
+a photo of the card's code, or buttons by action (handlers/issuing/steps.py).
 """
 
 from __future__ import annotations
 
-import re
-import warnings
-
-from telegram import Update
-from telegram.ext import (
-    BaseHandler,
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
-from telegram.warnings import PTBUserWarning
-
-from bot.context import BotContext
+from bot.audience import only
+from bot.forms import Form, Step
+from bot.i18n import Translator
 from handlers import callbacks
+from handlers.issuing import questions as ask
 from handlers.issuing import steps
-from handlers.issuing.engine import StepFunction, photographed, pressed, typed
-from handlers.issuing.form import CONVERSATION, Step
-from handlers.issuing.start import cancel_form, not_expected, stale_button, start_form
-
-TEXT = filters.TEXT & ~filters.COMMAND
-PHOTO = filters.PHOTO
-Handler = BaseHandler[Update, BotContext, object]
+from handlers.issuing.form import NAME, IssueAnswers
+from handlers.issuing.form import Step as At
+from handlers.issuing.summary import editable, show_summary, stored_result
+from storage.models import Role
 
 
-def on_text(function: StepFunction) -> Handler:
-    """A typed answer."""
-    return MessageHandler(TEXT, typed(function))
+def title(t: Translator) -> str:
+    """The form's name as issuers read it."""
+    return t.gettext("Card form")
 
 
-def on_photo(function: StepFunction) -> Handler:
-    """A photo of the card's code."""
-    return MessageHandler(PHOTO, photographed(function))
-
-
-def on_button(action: str, function: StepFunction) -> Handler:
-    """A button of the form with this action."""
-    pattern = re.compile(rf"^{callbacks.ISSUE}:\d+:{re.escape(action)}(?::|$)")
-    return CallbackQueryHandler(pressed(function), pattern=pattern)
-
-
-BACK = on_button("back", steps.go_back)
-
-
-def issuing_form() -> ConversationHandler[BotContext]:
-    """The issuing form, restored from drafts after a restart."""
-    return ConversationHandler(
-        entry_points=[
-            CommandHandler("issue", start_form, filters=filters.ChatType.PRIVATE),
-            CallbackQueryHandler(start_form, pattern=f"^{re.escape(callbacks.ISSUE_AGAIN)}$"),
-        ],
-        states={
-            Step.CHOOSING_UNIT: [on_button("unit", steps.choose_unit), BACK],
-            Step.CHECKING_ELIGIBILITY: [
-                on_button("eligible", steps.confirm_eligibility),
-                on_button("ineligible", steps.refuse_eligibility),
-                BACK,
-            ],
-            Step.CHOOSING_KIND: [on_button("kind", steps.choose_kind), BACK],
-            Step.AWAITING_OLD_NUMBER: [
-                on_text(steps.store_old_number),
-                on_photo(steps.store_old_number),
-                BACK,
-            ],
-            Step.AWAITING_NUMBER: [
-                on_text(steps.store_number),
-                on_photo(steps.store_number),
-                on_button("mobile_only", steps.choose_mobile_only),
-                BACK,
-            ],
-            Step.OFFERING_RENEWAL: [
-                on_button("renew", steps.renew_instead),
-                on_button("reenter", steps.reenter_number),
-                BACK,
-            ],
-            Step.AWAITING_BIRTH_YEAR: [on_text(steps.store_birth_year), BACK],
-            Step.AWAITING_POSTAL_CODE: [on_text(steps.store_postal_code), BACK],
-            Step.CONFIRMING_POSTAL_CODE: [
-                on_button("anyway", steps.keep_postal_code),
-                on_button("reenter", steps.reenter_postal_code),
-                BACK,
-            ],
-            Step.CHOOSING_CHILDREN: [
-                on_button("children", steps.store_children),
-                on_button("more", steps.ask_children_count),
-                on_text(steps.store_children),
-                BACK,
-            ],
-            Step.AWAITING_CHILDREN_COUNT: [on_text(steps.store_children), BACK],
-            Step.CHOOSING_GENDER: [
-                on_button("gender", steps.store_gender),
-                on_button("skip", steps.skip),
-                BACK,
-            ],
-            Step.CHOOSING_LIFE_SITUATION: [
-                on_button("life", steps.store_life_situation),
-                on_button("skip", steps.skip),
-                BACK,
-            ],
-            Step.CHOOSING_WELLBEING: [
-                on_button("wellbeing", steps.store_wellbeing),
-                on_button("skip", steps.skip),
-                BACK,
-            ],
-            Step.CHOOSING_MOBILE_CARD: [
-                on_button("mobile", steps.store_mobile_card),
-                on_button("skip", steps.skip),
-                BACK,
-            ],
-            Step.CONFIRMING: [
-                on_button("confirm", steps.confirm),
-                on_button("edit", steps.edit),
-                on_button("cancel", steps.cancel),
-            ],
-            Step.CHOOSING_FIELD: [
-                on_button("field", steps.choose_field),
-                on_button("summary", steps.show_summary),
-            ],
-            # Nothing is accepted: the fallbacks tell the issuer their form was deleted.
-            Step.EXPIRED: [],
-        },
-        fallbacks=[
-            CommandHandler("cancel", cancel_form),
-            CallbackQueryHandler(stale_button, pattern=f"^{callbacks.ISSUE}:"),
-            MessageHandler((TEXT | PHOTO) & filters.ChatType.PRIVATE, not_expected),
-        ],
-        name=CONVERSATION,
-        persistent=True,
-        allow_reentry=True,
-    )
-
-
-def build() -> list[Handler]:
-    """The issuing handlers."""
-    with warnings.catch_warnings():
-        # A text-and-buttons form is deliberately per_message=False; PTB warns about that.
-        warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
-        return [issuing_form()]
+ISSUING: Form[IssueAnswers] = Form(
+    name=NAME,
+    command="issue",
+    entry_buttons=(callbacks.ISSUE_AGAIN,),
+    audience=only(Role.ISSUER),
+    answers=IssueAnswers,
+    title=title,
+    start=steps.start,
+    steps={
+        At.CHOOSING_UNIT: Step(ask.ask_unit, pressed={"unit": steps.choose_unit}),
+        At.CHECKING_ELIGIBILITY: Step(
+            ask.ask_eligibility,
+            pressed={
+                "eligible": steps.confirm_eligibility,
+                "ineligible": steps.refuse_eligibility,
+            },
+        ),
+        At.CHOOSING_KIND: Step(ask.ask_kind, pressed={"kind": steps.choose_kind}),
+        At.AWAITING_OLD_NUMBER: Step(
+            ask.ask_old_number, typed=steps.store_old_number, photo=steps.store_old_number
+        ),
+        At.AWAITING_NUMBER: Step(
+            ask.ask_number,
+            typed=steps.store_number,
+            photo=steps.store_number,
+            pressed={"mobile_only": steps.choose_mobile_only},
+        ),
+        At.OFFERING_RENEWAL: Step(
+            ask.ask_renewal,
+            pressed={"renew": steps.renew_instead, "reenter": steps.reenter_number},
+        ),
+        At.AWAITING_BIRTH_YEAR: Step(ask.ask_birth_year, typed=steps.store_birth_year),
+        At.AWAITING_POSTAL_CODE: Step(ask.ask_postal_code, typed=steps.store_postal_code),
+        At.CONFIRMING_POSTAL_CODE: Step(
+            ask.ask_postal_code_again,
+            pressed={"anyway": steps.keep_postal_code, "reenter": steps.reenter_postal_code},
+        ),
+        At.CHOOSING_CHILDREN: Step(
+            ask.ask_children,
+            typed=steps.store_children,
+            pressed={"children": steps.store_children, "more": steps.ask_children_count},
+        ),
+        At.AWAITING_CHILDREN_COUNT: Step(ask.ask_children_count, typed=steps.store_children),
+        At.CHOOSING_GENDER: Step(
+            ask.ask_gender, pressed={"gender": steps.store_gender, "skip": steps.skip}
+        ),
+        At.CHOOSING_LIFE_SITUATION: Step(
+            ask.ask_life_situation,
+            pressed={"life": steps.store_life_situation, "skip": steps.skip},
+        ),
+        At.CHOOSING_WELLBEING: Step(
+            ask.ask_wellbeing, pressed={"wellbeing": steps.store_wellbeing, "skip": steps.skip}
+        ),
+        At.CHOOSING_MOBILE_CARD: Step(
+            ask.ask_mobile_card, pressed={"mobile": steps.store_mobile_card, "skip": steps.skip}
+        ),
+    },
+    summary=show_summary,
+    confirm=steps.confirm,
+    editable=editable,
+    out_of_scope=steps.out_of_scope,
+    stored_result=stored_result,
+)

@@ -1,15 +1,17 @@
-"""The issuing form's answers and steps, as stored in the draft (no Telegram, no SQL)."""
+"""The issuing form's answers and step names, as stored in the draft (no Telegram, no SQL)."""
 
 from __future__ import annotations
 
 import enum
-import uuid
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from bot.forms.engine import CONFIRMING
+from handlers import callbacks
 from storage.cards import BACKGROUND_FIELDS, Background
 
-CONVERSATION = "issue"
+# The form's name: its draft's key and its buttons' callback prefix.
+NAME = callbacks.ISSUE
 
 
 class Step(enum.StrEnum):
@@ -30,10 +32,8 @@ class Step(enum.StrEnum):
     CHOOSING_LIFE_SITUATION = "CHOOSING_LIFE_SITUATION"
     CHOOSING_WELLBEING = "CHOOSING_WELLBEING"
     CHOOSING_MOBILE_CARD = "CHOOSING_MOBILE_CARD"
-    CONFIRMING = "CONFIRMING"
-    CHOOSING_FIELD = "CHOOSING_FIELD"
-    # Left by the job that clears untouched drafts: the issuer is told on their next message.
-    EXPIRED = "EXPIRED"
+    # The engine's summary (bot.forms.engine), named here for the steps that lead to it.
+    CONFIRMING = CONFIRMING
 
 
 # The background questions in the order the form asks them.
@@ -47,32 +47,11 @@ BACKGROUND = (
     Step.CHOOSING_MOBILE_CARD,
 )
 
-# Fields the summary's "Edit" offers, with the question that answers each.
-EDITABLE = {
-    "number": Step.AWAITING_NUMBER,
-    "birth_year": Step.AWAITING_BIRTH_YEAR,
-    "postal_code": Step.AWAITING_POSTAL_CODE,
-    "children": Step.CHOOSING_CHILDREN,
-    "gender": Step.CHOOSING_GENDER,
-    "life_situation": Step.CHOOSING_LIFE_SITUATION,
-    "wellbeing": Step.CHOOSING_WELLBEING,
-    "mobile_card": Step.CHOOSING_MOBILE_CARD,
-}
-
 
 @dataclass
-class Form:
-    """Everything answered so far, plus what the form needs to go on."""
+class IssueAnswers:
+    """Everything answered so far, and the locality's rules taken with the unit."""
 
-    form_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    # Bumped on every stored step: buttons carry it, so an old message's button is refused.
-    version: int = 0
-    # The last update stored: Telegram delivers an update again if the bot died before
-    # confirming it, and a typed answer must not then count for the next question too.
-    last_update_id: int = 0
-    # Steps answered, newest last: "Back" returns to the last one.
-    trail: list[str] = field(default_factory=list)
-    editing: bool = False
     unit_id: int | None = None
     unit_name: str = ""
     # The locality's rules, taken when the unit is chosen.
@@ -95,19 +74,13 @@ class Form:
     mobile_card: bool | None = None
 
     @classmethod
-    def from_answers(cls, answers: dict[str, Any]) -> Form:
-        """Rebuild the form from a draft's answers (unknown keys are ignored)."""
-        return cls(**{key: value for key, value in answers.items() if key in _FIELD_NAMES})
+    def from_dict(cls, stored: dict[str, Any]) -> IssueAnswers:
+        """Rebuild the answers from a draft (unknown keys are ignored)."""
+        return cls(**{key: value for key, value in stored.items() if key in _FIELD_NAMES})
 
-    def answers(self) -> dict[str, Any]:
-        """The form as a draft stores it."""
-        # Every step stores the form: copying its lists is all it needs, at a tenth of the
-        # cost of asdict's recursive deep copy.
-        answers: dict[str, Any] = {}
-        for name in _FIELD_NAMES:
-            value = getattr(self, name)
-            answers[name] = list(value) if isinstance(value, list) else value
-        return answers
+    def to_dict(self) -> dict[str, Any]:
+        """The answers as a draft stores them."""
+        return asdict(self)
 
     def background(self) -> Background:
         """The background data, once the mandatory answers are in."""
@@ -115,20 +88,9 @@ class Form:
             raise ValueError("the form is not complete")
         return Background(**{name: getattr(self, name) for name in BACKGROUND_FIELDS})
 
-    def go(self, answered: Step, following: Step) -> Step:
-        """Record that `answered` was answered and move on to `following`."""
-        self.trail.append(answered)
-        return following
-
-    def back(self, current: Step) -> Step:
-        """The step before this one (or this one again at the start)."""
-        if not self.trail:
-            return current
-        return Step(self.trail.pop())
-
-    def after_background(self, answered: Step) -> Step:
+    def after_background(self, answered: Step, *, editing: bool) -> Step:
         """The next question after a background answer, or the summary."""
-        if self.editing or (self.carried_over and answered == Step.CHOOSING_WELLBEING):
+        if editing or (self.carried_over and answered == Step.CHOOSING_WELLBEING):
             return Step.CONFIRMING
         position = BACKGROUND.index(answered)
         if position + 1 < len(BACKGROUND):
@@ -142,4 +104,4 @@ class Form:
             setattr(self, name, value)
 
 
-_FIELD_NAMES = tuple(f.name for f in fields(Form))
+_FIELD_NAMES = tuple(f.name for f in fields(IssueAnswers))

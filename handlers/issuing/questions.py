@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
+from bot.forms import Choice, Question, Turn
 from bot.i18n import Translator
 from bot.rules.background import Gender, LifeSituation
-from handlers import callbacks
-from handlers.issuing.form import Form, Step
+from handlers.issuing.form import IssueAnswers
+from storage import people, scopes
 from storage.models import IssuanceKind
 
-Keyboard = list[list[InlineKeyboardButton]]
-
-
-def button(
-    form: Form, label: str, action: str, value: str | int | None = None
-) -> InlineKeyboardButton:
-    """A form button whose data carries the form's version."""
-    parts: list[str | int] = [form.version, action]
-    if value is not None:
-        parts.append(value)
-    return InlineKeyboardButton(label, callback_data=callbacks.data(callbacks.ISSUE, *parts))
+IssueTurn = Turn[IssueAnswers]
 
 
 def kind_label(t: Translator, kind: str | None) -> str:
@@ -67,145 +56,25 @@ def yes_no_label(t: Translator, value: bool | None) -> str:
     return t.gettext("Yes") if value else t.gettext("No")
 
 
-def field_label(t: Translator, name: str) -> str:
-    """The name of an editable field."""
-    return {
-        "number": t.gettext("Card number"),
-        "birth_year": t.gettext("Year of birth"),
-        "postal_code": t.gettext("Postal code"),
-        "children": t.gettext("Children under 18"),
-        "gender": t.gettext("Gender"),
-        "life_situation": t.gettext("Life situation"),
-        "wellbeing": t.gettext("Cultural wellbeing"),
-        "mobile_card": t.gettext("Mobile card"),
-    }[name]
+def skip(t: Translator) -> list[Choice]:
+    """The row that leaves a voluntary question unanswered."""
+    return [Choice(t.gettext("Skip"), "skip")]
 
 
-def back_row(t: Translator, form: Form) -> Keyboard:
-    """The "Back" button, where there is a step to go back to."""
-    return [[button(form, t.gettext("« Back"), "back")]] if form.trail else []
+async def ask_unit(turn: IssueTurn) -> Question:
+    """Which of the issuer's units."""
+    unit_ids = people.unit_ids(turn.person) if turn.person else set()
+    units = await scopes.issuing_units(turn.context.session, unit_ids)
+    return Question(
+        turn.t.gettext("Which unit are you issuing the card for?"),
+        [[Choice(unit.name, "unit", unit.id)] for unit in units],
+    )
 
 
-def ask(
-    t: Translator, form: Form, step: Step, units: list[tuple[int, str]]
-) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The question for a step and its buttons."""
-    text, rows = _question(t, form, step, units)
-    if step not in (Step.CONFIRMING, Step.CHOOSING_FIELD):
-        rows = rows + back_row(t, form)
-    return text, InlineKeyboardMarkup(rows) if rows else None
-
-
-def _question(
-    t: Translator, form: Form, step: Step, units: list[tuple[int, str]]
-) -> tuple[str, Keyboard]:
-    if step is Step.CHOOSING_UNIT:
-        return t.gettext("Which unit are you issuing the card for?"), [
-            [button(form, name, "unit", unit_id)] for unit_id, name in units
-        ]
-    if step is Step.CHECKING_ELIGIBILITY:
-        return _eligibility(t), [
-            [button(form, t.gettext("All four apply"), "eligible")],
-            [button(form, t.gettext("Not eligible"), "ineligible")],
-        ]
-    if step is Step.CHOOSING_KIND:
-        return t.gettext("Is this a new card, a renewal, or a replacement for a lost card?"), [
-            [button(form, kind_label(t, kind), "kind", kind)] for kind in IssuanceKind
-        ]
-    if step is Step.AWAITING_OLD_NUMBER:
-        return t.gettext(
-            "Type the number of the lost card, or send a photo of its QR code or barcode."
-        ), []
-    if step is Step.AWAITING_NUMBER:
-        return _number_question(t, form), [
-            [button(form, t.gettext("Mobile card only (X)"), "mobile_only")]
-        ]
-    if step is Step.OFFERING_RENEWAL:
-        return t.gettext("Card {number} has expired. Do you want to renew it?").format(
-            number=form.number
-        ), [
-            [button(form, t.gettext("Renew it"), "renew")],
-            [button(form, t.gettext("Type another number"), "reenter")],
-        ]
-    if step is Step.AWAITING_BIRTH_YEAR:
-        return t.gettext(
-            "The client's year of birth? Four digits, for example 1985: only the year, never "
-            "the full date."
-        ), []
-    if step is Step.AWAITING_POSTAL_CODE:
-        return t.gettext("The postal code of the client's home? Five digits."), []
-    if step is Step.CONFIRMING_POSTAL_CODE:
-        return t.gettext(
-            "Postal code {code} is not among the network's municipalities. The client should "
-            "live in the network. Is the code right?"
-        ).format(code=form.postal_code), [
-            [button(form, t.gettext("Use it anyway"), "anyway")],
-            [button(form, t.gettext("Type it again"), "reenter")],
-        ]
-    if step is Step.CHOOSING_CHILDREN:
-        return t.gettext(
-            "How many children or grandchildren under 18 of their own or in their household "
-            "does the client have?"
-        ), [
-            [button(form, str(count), "children", count) for count in range(6)],
-            [button(form, t.gettext("More than 5"), "more")],
-        ]
-    if step is Step.AWAITING_CHILDREN_COUNT:
-        return t.gettext("Type the number of children or grandchildren (at most 30)."), []
-    if step is Step.CHOOSING_GENDER:
-        return t.gettext("The client's gender (voluntary)?"), [
-            [button(form, gender_label(t, g), "gender", g)] for g in Gender
-        ] + [[button(form, t.gettext("Skip"), "skip")]]
-    if step is Step.CHOOSING_LIFE_SITUATION:
-        return t.gettext("The client's life situation (voluntary)?"), [
-            [button(form, life_situation_label(t, s), "life", s)] for s in LifeSituation
-        ] + [[button(form, t.gettext("Skip"), "skip")]]
-    if step is Step.CHOOSING_WELLBEING:
-        return t.gettext(
-            "How does the client rate their cultural wellbeing, from 1 (poor) to 5 (very "
-            "good)? Voluntary."
-        ), [
-            [button(form, str(score), "wellbeing", score) for score in range(1, 6)],
-            [button(form, t.gettext("Skip"), "skip")],
-        ]
-    if step is Step.CHOOSING_MOBILE_CARD:
-        return t.gettext(
-            "Does the client want the mobile card? Their e-mail address is entered only in the "
-            "national service, never here."
-        ), [
-            [
-                button(form, t.gettext("Yes"), "mobile", "yes"),
-                button(form, t.gettext("No"), "mobile", "no"),
-            ],
-            [button(form, t.gettext("Skip"), "skip")],
-        ]
-    if step is Step.CONFIRMING:
-        # The text is the summary (handlers.issuing.summary); these are its buttons.
-        return "", [
-            [button(form, t.gettext("Confirm"), "confirm")],
-            [button(form, t.gettext("Edit an answer"), "edit")],
-            [button(form, t.gettext("Cancel"), "cancel")],
-        ]
-    if step is Step.CHOOSING_FIELD:
-        rows = [[button(form, field_label(t, name), "field", name)] for name in _editable(form)]
-        return t.gettext("Which answer do you want to change?"), [
-            *rows,
-            [button(form, t.gettext("« Back to the summary"), "summary")],
-        ]
-    raise ValueError(f"no question for {step}")
-
-
-def _editable(form: Form) -> list[str]:
-    # A renewal's number identifies the card being renewed; change it by starting over.
-    names = ["birth_year", "postal_code", "children", "gender", "life_situation", "wellbeing"]
-    names.append("mobile_card")
-    if form.kind == IssuanceKind.NEW:
-        names.insert(0, "number")
-    return names
-
-
-def _eligibility(t: Translator) -> str:
-    return "\n".join(
+async def ask_eligibility(turn: IssueTurn) -> Question:
+    """The four conditions."""
+    t = turn.t
+    text = "\n".join(
         [
             t.gettext("Check that all four apply to the client:"),
             t.gettext("1. They are a client of your unit or organisation."),
@@ -217,21 +86,160 @@ def _eligibility(t: Translator) -> str:
             ),
         ]
     )
+    return Question(
+        text,
+        [
+            [Choice(t.gettext("All four apply"), "eligible")],
+            [Choice(t.gettext("Not eligible"), "ineligible")],
+        ],
+    )
 
 
-def _number_question(t: Translator, form: Form) -> str:
-    example = form.card_examples[0] if form.card_examples else "KK123456"
-    if form.kind == IssuanceKind.RENEWAL:
-        return t.gettext(
+async def ask_kind(turn: IssueTurn) -> Question:
+    """New, renewal or replacement."""
+    t = turn.t
+    return Question(
+        t.gettext("Is this a new card, a renewal, or a replacement for a lost card?"),
+        [[Choice(kind_label(t, kind), "kind", kind)] for kind in IssuanceKind],
+    )
+
+
+async def ask_old_number(turn: IssueTurn) -> Question:
+    """The lost card's number."""
+    return Question(
+        turn.t.gettext(
+            "Type the number of the lost card, or send a photo of its QR code or barcode."
+        )
+    )
+
+
+async def ask_number(turn: IssueTurn) -> Question:
+    """The card's number."""
+    t, answers = turn.t, turn.answers
+    example = answers.card_examples[0] if answers.card_examples else "KK123456"
+    mobile_only = [[Choice(t.gettext("Mobile card only (X)"), "mobile_only")]]
+    if answers.kind == IssuanceKind.RENEWAL:
+        text = t.gettext(
             "Type the number of the card to renew (for example {example}), or send a photo of "
             "its QR code or barcode."
-        ).format(example=example)
-    if form.kind == IssuanceKind.REPLACEMENT:
-        return t.gettext(
+        )
+    elif answers.kind == IssuanceKind.REPLACEMENT:
+        text = t.gettext(
             "Type the number of the new card (for example {example}), or send a photo of its "
             "QR code or barcode."
-        ).format(example=example)
-    return t.gettext(
-        "Type the card number (for example {example}), or send a photo of the card's QR code "
-        "or barcode. If the client wants only a mobile card, choose X."
-    ).format(example=example)
+        )
+    else:
+        text = t.gettext(
+            "Type the card number (for example {example}), or send a photo of the card's QR "
+            "code or barcode. If the client wants only a mobile card, choose X."
+        )
+    return Question(text.format(example=example), mobile_only)
+
+
+async def ask_renewal(turn: IssueTurn) -> Question:
+    """A new card on an expired card's number: renew it instead?"""
+    t = turn.t
+    return Question(
+        t.gettext("Card {number} has expired. Do you want to renew it?").format(
+            number=turn.answers.number
+        ),
+        [
+            [Choice(t.gettext("Renew it"), "renew")],
+            [Choice(t.gettext("Type another number"), "reenter")],
+        ],
+    )
+
+
+async def ask_birth_year(turn: IssueTurn) -> Question:
+    """The year of birth."""
+    return Question(
+        turn.t.gettext(
+            "The client's year of birth? Four digits, for example 1985: only the year, never "
+            "the full date."
+        )
+    )
+
+
+async def ask_postal_code(turn: IssueTurn) -> Question:
+    """The postal code."""
+    return Question(turn.t.gettext("The postal code of the client's home? Five digits."))
+
+
+async def ask_postal_code_again(turn: IssueTurn) -> Question:
+    """A postal code outside the network: keep it?"""
+    t = turn.t
+    return Question(
+        t.gettext(
+            "Postal code {code} is not among the network's municipalities. The client should "
+            "live in the network. Is the code right?"
+        ).format(code=turn.answers.postal_code),
+        [
+            [Choice(t.gettext("Use it anyway"), "anyway")],
+            [Choice(t.gettext("Type it again"), "reenter")],
+        ],
+    )
+
+
+async def ask_children(turn: IssueTurn) -> Question:
+    """How many children."""
+    t = turn.t
+    return Question(
+        t.gettext(
+            "How many children or grandchildren under 18 of their own or in their household "
+            "does the client have?"
+        ),
+        [
+            [Choice(str(count), "children", count) for count in range(6)],
+            [Choice(t.gettext("More than 5"), "more")],
+        ],
+    )
+
+
+async def ask_children_count(turn: IssueTurn) -> Question:
+    """More than five: how many."""
+    return Question(turn.t.gettext("Type the number of children or grandchildren (at most 30)."))
+
+
+async def ask_gender(turn: IssueTurn) -> Question:
+    """The gender (voluntary)."""
+    t = turn.t
+    return Question(
+        t.gettext("The client's gender (voluntary)?"),
+        [[Choice(gender_label(t, g), "gender", g)] for g in Gender] + [skip(t)],
+    )
+
+
+async def ask_life_situation(turn: IssueTurn) -> Question:
+    """The life situation (voluntary)."""
+    t = turn.t
+    return Question(
+        t.gettext("The client's life situation (voluntary)?"),
+        [[Choice(life_situation_label(t, s), "life", s)] for s in LifeSituation] + [skip(t)],
+    )
+
+
+async def ask_wellbeing(turn: IssueTurn) -> Question:
+    """The cultural wellbeing score (voluntary)."""
+    t = turn.t
+    return Question(
+        t.gettext(
+            "How does the client rate their cultural wellbeing, from 1 (poor) to 5 (very "
+            "good)? Voluntary."
+        ),
+        [[Choice(str(score), "wellbeing", score) for score in range(1, 6)], skip(t)],
+    )
+
+
+async def ask_mobile_card(turn: IssueTurn) -> Question:
+    """Whether the client wants the mobile card (voluntary)."""
+    t = turn.t
+    return Question(
+        t.gettext(
+            "Does the client want the mobile card? Their e-mail address is entered only in the "
+            "national service, never here."
+        ),
+        [
+            [Choice(t.gettext("Yes"), "mobile", "yes"), Choice(t.gettext("No"), "mobile", "no")],
+            skip(t),
+        ],
+    )

@@ -1,13 +1,16 @@
-"""What each answer of the issuing form does: check it, store it in the form, pick the next step.
+"""What each answer of the issuing form does: check it, store it in the answers, pick the next
+step.
 
 Every function takes the turn and the answer (typed text, decoded code or a button's value),
-returns the next step (or Finished), and raises Reask with a translated reason to refuse.
+returns the next step (or Finished), and raises Refusal with a translated reason to refuse.
 """
 
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.forms import Finished, Outcome, Refusal
+from bot.forms.buttons import identifier
 from bot.rules.background import (
     AnswerError,
     Gender,
@@ -21,17 +24,17 @@ from bot.rules.background import (
 from bot.rules.card_numbers import MOBILE_ONLY, CardNumberFormatError, check_typed_card_number
 from bot.rules.privacy import IdentifyingInputError, IdentifyingKind
 from handlers import callbacks
-from handlers.issuing.engine import Finished, Outcome, Reask, Turn
-from handlers.issuing.form import EDITABLE, Step
+from handlers.issuing.form import Step
+from handlers.issuing.questions import IssueTurn
 from handlers.issuing.summary import recorded, validity_end
-from storage import audit, cards, scopes
+from storage import audit, cards, people, scopes
 from storage.cards import CardError, CardExpired, CardNumberTaken, background_of
 from storage.models import IssuanceKind
 
 KINDS = {kind.value: kind for kind in IssuanceKind}
 
 
-def identifying_reason(turn: Turn, kind: IdentifyingKind) -> str:
+def identifying_reason(turn: IssueTurn, kind: IdentifyingKind) -> str:
     """Why text that identifies a client is refused."""
     t = turn.t
     if kind is IdentifyingKind.PERSONAL_IDENTITY_CODE:
@@ -50,7 +53,7 @@ def identifying_reason(turn: Turn, kind: IdentifyingKind) -> str:
     )
 
 
-def answer_reason(turn: Turn, reason: Reason) -> str:
+def answer_reason(turn: IssueTurn, reason: Reason) -> str:
     """Why a background answer is refused."""
     t = turn.t
     identifying = {
@@ -81,42 +84,81 @@ def answer_reason(turn: Turn, reason: Reason) -> str:
     return texts.get(reason, t.gettext("Please check the answer."))
 
 
-def card_number(turn: Turn, text: str) -> str:
+def card_number(turn: IssueTurn, text: str) -> str:
     """The typed or decoded card number, normalised, or Reask."""
     try:
-        return check_typed_card_number(text, turn.form.card_examples)
+        return check_typed_card_number(text, turn.answers.card_examples)
     except IdentifyingInputError as refused:
-        raise Reask(identifying_reason(turn, refused.kind)) from None
+        raise Refusal(identifying_reason(turn, refused.kind)) from None
     except CardNumberFormatError:
-        example = ", ".join(turn.form.card_examples) or "KK123456"
-        raise Reask(
+        example = ", ".join(turn.answers.card_examples) or "KK123456"
+        raise Refusal(
             turn.t.gettext(
                 "That is not a card number of your locality. They look like this: {example}."
             ).format(example=example)
         ) from None
 
 
-async def choose_unit(turn: Turn, value: str) -> Outcome:
+def unit_ids(turn: IssueTurn) -> set[int]:
+    """The units the issuer issues cards for, as their roles are now."""
+    return people.unit_ids(turn.person) if turn.person else set()
+
+
+async def start(turn: IssueTurn) -> Outcome:
+    """Pick the unit, or check eligibility when the issuer has only one."""
+    units = await scopes.issuing_units(turn.context.session, unit_ids(turn))
+    if not units:
+        return Finished(
+            turn.t.gettext(
+                "None of your units can issue cards right now. Please ask your coordinator."
+            )
+        )
+    if len(units) == 1:
+        take_unit(turn, units[0])
+        return Step.CHECKING_ELIGIBILITY
+    return Step.CHOOSING_UNIT
+
+
+async def choose_unit(turn: IssueTurn, value: str) -> Outcome:
     """Take the unit (one of the issuer's own) and its locality's rules."""
-    unit_id = int(value) if value.isdigit() else 0
-    if unit_id not in turn.unit_ids:
-        raise Reask(turn.t.gettext("Please choose one of your units."))
-    known = [unit for unit in turn.known_units if unit.id == unit_id]
-    (unit,) = known or await scopes.issuing_units(turn.context.session, {unit_id})
-    form = turn.form
+    found = await scopes.issuing_units(turn.context.session, unit_ids(turn) & {identifier(value)})
+    if not found:
+        raise Refusal(turn.t.gettext("Please choose one of your units."))
+    take_unit(turn, found[0])
+    return turn.go(Step.CHECKING_ELIGIBILITY)
+
+
+def take_unit(turn: IssueTurn, unit: scopes.IssuingUnit) -> None:
+    """Take the unit and its locality's rules."""
+    form = turn.answers
     form.unit_id, form.unit_name = unit.id, unit.name
     form.card_examples, form.postal_codes = unit.card_examples, unit.postal_codes
     form.validity_months = unit.validity_months
     form.pilot_end = unit.pilot_end.isoformat() if unit.pilot_end else None
-    return form.go(turn.step, Step.CHECKING_ELIGIBILITY)
 
 
-async def confirm_eligibility(turn: Turn, _value: str) -> Outcome:
+def out_of_scope(turn: IssueTurn) -> str | None:
+    """The form's unit must be one the issuer still issues for, at every step."""
+    unit_id = turn.answers.unit_id
+    if unit_id is None or unit_id in unit_ids(turn):
+        return None
+    return turn.t.gettext(
+        "You no longer issue cards for {unit}, so this form was discarded. Nothing was "
+        "stored. /issue starts a new one."
+    ).format(unit=turn.answers.unit_name)
+
+
+def after_background(turn: IssueTurn, answered: Step) -> Step:
+    """The next question after a background answer, or the summary."""
+    return turn.answers.after_background(answered, editing=turn.editing)
+
+
+async def confirm_eligibility(turn: IssueTurn, _value: str) -> Outcome:
     """All four conditions apply: ask what kind of card this is."""
-    return turn.form.go(turn.step, Step.CHOOSING_KIND)
+    return turn.go(Step.CHOOSING_KIND)
 
 
-async def refuse_eligibility(turn: Turn, _value: str) -> Outcome:
+async def refuse_eligibility(turn: IssueTurn, _value: str) -> Outcome:
     """The client is not eligible: end, storing nothing."""
     return Finished(
         turn.t.gettext(
@@ -126,60 +168,60 @@ async def refuse_eligibility(turn: Turn, _value: str) -> Outcome:
     )
 
 
-async def choose_kind(turn: Turn, value: str) -> Outcome:
+async def choose_kind(turn: IssueTurn, value: str) -> Outcome:
     """Store the kind of issuance and ask for the (old) card number."""
     if value not in KINDS:
-        raise Reask(turn.t.gettext("Please choose one of the buttons."))
-    form = turn.form
+        raise Refusal(turn.t.gettext("Please choose one of the buttons."))
+    form = turn.answers
     form.kind = value
     if value == IssuanceKind.REPLACEMENT:
-        return form.go(turn.step, Step.AWAITING_OLD_NUMBER)
-    return form.go(turn.step, Step.AWAITING_NUMBER)
+        return turn.go(Step.AWAITING_OLD_NUMBER)
+    return turn.go(Step.AWAITING_NUMBER)
 
 
-async def store_old_number(turn: Turn, text: str) -> Outcome:
+async def store_old_number(turn: IssueTurn, text: str) -> Outcome:
     """Store the lost card's number; carry its answers over when it is known."""
     number = card_number(turn, text)
     if number == MOBILE_ONLY:
-        raise Reask(
+        raise Refusal(
             turn.t.gettext(
                 "A mobile-only card has no number to replace. Type the lost card's number."
             )
         )
     found = await cards.find(turn.context.session, number)
     await refuse_unusable(turn, number, found)
-    form = turn.form
+    form = turn.answers
     form.old_number = number
     form.carried_over = False
     if found is not None and found.last is not None:
         form.carry_over(background_of(found.last))
-    return form.go(turn.step, Step.AWAITING_NUMBER)
+    return turn.go(Step.AWAITING_NUMBER)
 
 
-async def refuse_unusable(turn: Turn, number: str, found: cards.Found | None) -> None:
+async def refuse_unusable(turn: IssueTurn, number: str, found: cards.Found | None) -> None:
     """Refuse a card to renew or replace that another unit issued or that was deactivated."""
-    if found is not None and not found.issued_by(turn.unit_ids):
-        raise Reask(
+    if found is not None and not found.issued_by(unit_ids(turn)):
+        raise Refusal(
             turn.t.gettext(
                 "Card {number} was issued by another unit. Renewals and replacements are made "
                 "by the unit that issued it."
             ).format(number=number)
         )
     if found is None and await cards.is_deactivated(turn.context.session, number):
-        raise Reask(
+        raise Refusal(
             turn.t.gettext("Card {number} has been deactivated. Please check the number.").format(
                 number=number
             )
         )
 
 
-async def store_number(turn: Turn, text: str) -> Outcome:
+async def store_number(turn: IssueTurn, text: str) -> Outcome:
     """Check the card number for the kind of issuance and move on."""
     number = card_number(turn, text)
-    form, session = turn.form, turn.context.session
+    form, session = turn.answers, turn.context.session
     if form.kind == IssuanceKind.RENEWAL:
         if number == MOBILE_ONLY:
-            raise Reask(
+            raise Refusal(
                 turn.t.gettext(
                     "A mobile-only card cannot be looked up. Type the number of the card to renew."
                 )
@@ -189,178 +231,148 @@ async def store_number(turn: Turn, text: str) -> Outcome:
         form.number = number
         if found is not None and found.last is not None:
             form.carry_over(background_of(found.last))
-            return form.go(turn.step, Step.CHOOSING_WELLBEING)
+            return turn.go(Step.CHOOSING_WELLBEING)
         form.carried_over = False
-        return form.go(turn.step, Step.AWAITING_BIRTH_YEAR)
+        return turn.go(Step.AWAITING_BIRTH_YEAR)
     if number != MOBILE_ONLY:
         if number == form.old_number:
-            raise Reask(turn.t.gettext("The new card needs a number of its own."))
+            raise Refusal(turn.t.gettext("The new card needs a number of its own."))
         try:
             await cards.check_new_number(session, number, turn.today())
         except CardExpired:
             if form.kind == IssuanceKind.NEW:
                 form.number = number
-                return form.go(turn.step, Step.OFFERING_RENEWAL)
-            raise Reask(taken(turn, number)) from None
+                return turn.go(Step.OFFERING_RENEWAL)
+            raise Refusal(taken(turn, number)) from None
         except CardNumberTaken:
-            raise Reask(taken(turn, number)) from None
+            raise Refusal(taken(turn, number)) from None
     form.number = number
-    if form.editing or (form.kind == IssuanceKind.REPLACEMENT and form.carried_over):
-        return form.go(turn.step, Step.CONFIRMING)
-    return form.go(turn.step, Step.AWAITING_BIRTH_YEAR)
+    if turn.editing or (form.kind == IssuanceKind.REPLACEMENT and form.carried_over):
+        return turn.go(Step.CONFIRMING)
+    return turn.go(Step.AWAITING_BIRTH_YEAR)
 
 
-def taken(turn: Turn, number: str) -> str:
+def taken(turn: IssueTurn, number: str) -> str:
     """Why a number cannot be used for a new card."""
     return turn.t.gettext(
         "Card number {number} is already in use. Please check the number on the card."
     ).format(number=number)
 
 
-async def choose_mobile_only(turn: Turn, _value: str) -> Outcome:
+async def choose_mobile_only(turn: IssueTurn, _value: str) -> Outcome:
     """The client wants only a mobile card: the number is X."""
     return await store_number(turn, MOBILE_ONLY)
 
 
-async def renew_instead(turn: Turn, _value: str) -> Outcome:
+async def renew_instead(turn: IssueTurn, _value: str) -> Outcome:
     """Turn a "new card" on an expired card's number into its renewal."""
-    form = turn.form
+    form = turn.answers
     found = await cards.find(turn.context.session, form.number or "")
     await refuse_unusable(turn, form.number or "", found)
     form.kind = IssuanceKind.RENEWAL
     if found is not None and found.last is not None:
         form.carry_over(background_of(found.last))
-        return form.go(turn.step, Step.CHOOSING_WELLBEING)
-    return form.go(turn.step, Step.AWAITING_BIRTH_YEAR)
+        return turn.go(Step.CHOOSING_WELLBEING)
+    return turn.go(Step.AWAITING_BIRTH_YEAR)
 
 
-async def reenter_number(turn: Turn, _value: str) -> Outcome:
+async def reenter_number(turn: IssueTurn, _value: str) -> Outcome:
     """Ask for the card number again."""
-    turn.form.number = None
+    turn.answers.number = None
     return Step.AWAITING_NUMBER
 
 
-async def store_birth_year(turn: Turn, text: str) -> Outcome:
+async def store_birth_year(turn: IssueTurn, text: str) -> Outcome:
     """Store the year of birth (only the year)."""
     try:
-        turn.form.birth_year = parse_birth_year(text, turn.today())
+        turn.answers.birth_year = parse_birth_year(text, turn.today())
     except AnswerError as refused:
-        raise Reask(answer_reason(turn, refused.reason)) from None
-    return turn.form.go(turn.step, turn.form.after_background(Step.AWAITING_BIRTH_YEAR))
+        raise Refusal(answer_reason(turn, refused.reason)) from None
+    return turn.go(after_background(turn, Step.AWAITING_BIRTH_YEAR))
 
 
-async def store_postal_code(turn: Turn, text: str) -> Outcome:
+async def store_postal_code(turn: IssueTurn, text: str) -> Outcome:
     """Store the postal code; one outside the network is confirmed first."""
     try:
         code = parse_postal_code(text)
     except AnswerError as refused:
-        raise Reask(answer_reason(turn, refused.reason)) from None
-    form = turn.form
+        raise Refusal(answer_reason(turn, refused.reason)) from None
+    form = turn.answers
     form.postal_code = code
     form.postal_outside_network = bool(form.postal_codes) and not in_network(
         code, form.postal_codes
     )
     if form.postal_outside_network:
-        return form.go(turn.step, Step.CONFIRMING_POSTAL_CODE)
-    return form.go(turn.step, form.after_background(Step.AWAITING_POSTAL_CODE))
+        return turn.go(Step.CONFIRMING_POSTAL_CODE)
+    return turn.go(after_background(turn, Step.AWAITING_POSTAL_CODE))
 
 
-async def keep_postal_code(turn: Turn, _value: str) -> Outcome:
+async def keep_postal_code(turn: IssueTurn, _value: str) -> Outcome:
     """Keep a postal code outside the network."""
-    return turn.form.go(turn.step, turn.form.after_background(Step.AWAITING_POSTAL_CODE))
+    return turn.go(after_background(turn, Step.AWAITING_POSTAL_CODE))
 
 
-async def reenter_postal_code(turn: Turn, _value: str) -> Outcome:
+async def reenter_postal_code(turn: IssueTurn, _value: str) -> Outcome:
     """Ask for the postal code again."""
     return Step.AWAITING_POSTAL_CODE
 
 
-async def store_children(turn: Turn, value: str) -> Outcome:
+async def store_children(turn: IssueTurn, value: str) -> Outcome:
     """Store the number of children (a button, or digits typed instead)."""
     try:
-        turn.form.children = parse_children(value)
+        turn.answers.children = parse_children(value)
     except AnswerError as refused:
-        raise Reask(answer_reason(turn, refused.reason)) from None
-    return turn.form.go(turn.step, turn.form.after_background(Step.CHOOSING_CHILDREN))
+        raise Refusal(answer_reason(turn, refused.reason)) from None
+    return turn.go(after_background(turn, Step.CHOOSING_CHILDREN))
 
 
-async def ask_children_count(turn: Turn, _value: str) -> Outcome:
+async def ask_children_count(turn: IssueTurn, _value: str) -> Outcome:
     """More than five: ask for the number."""
-    return turn.form.go(turn.step, Step.AWAITING_CHILDREN_COUNT)
+    return turn.go(Step.AWAITING_CHILDREN_COUNT)
 
 
-async def store_gender(turn: Turn, value: str) -> Outcome:
+async def store_gender(turn: IssueTurn, value: str) -> Outcome:
     """Store the gender, or nothing when skipped."""
-    turn.form.gender = value if value in set(Gender) else None
-    return turn.form.go(turn.step, turn.form.after_background(Step.CHOOSING_GENDER))
+    turn.answers.gender = value if value in set(Gender) else None
+    return turn.go(after_background(turn, Step.CHOOSING_GENDER))
 
 
-async def store_life_situation(turn: Turn, value: str) -> Outcome:
+async def store_life_situation(turn: IssueTurn, value: str) -> Outcome:
     """Store the life situation, or nothing when skipped."""
-    turn.form.life_situation = value if value in set(LifeSituation) else None
-    return turn.form.go(turn.step, turn.form.after_background(Step.CHOOSING_LIFE_SITUATION))
+    turn.answers.life_situation = value if value in set(LifeSituation) else None
+    return turn.go(after_background(turn, Step.CHOOSING_LIFE_SITUATION))
 
 
-async def store_wellbeing(turn: Turn, value: str) -> Outcome:
+async def store_wellbeing(turn: IssueTurn, value: str) -> Outcome:
     """Store the wellbeing score, or nothing when skipped."""
-    turn.form.wellbeing = int(value) if value in {"1", "2", "3", "4", "5"} else None
-    return turn.form.go(turn.step, turn.form.after_background(Step.CHOOSING_WELLBEING))
+    turn.answers.wellbeing = int(value) if value in {"1", "2", "3", "4", "5"} else None
+    return turn.go(after_background(turn, Step.CHOOSING_WELLBEING))
 
 
-async def store_mobile_card(turn: Turn, value: str) -> Outcome:
+async def store_mobile_card(turn: IssueTurn, value: str) -> Outcome:
     """Store whether the client wants the mobile card, or nothing when skipped."""
-    turn.form.mobile_card = {"yes": True, "no": False}.get(value)
-    return turn.form.go(turn.step, turn.form.after_background(Step.CHOOSING_MOBILE_CARD))
+    turn.answers.mobile_card = {"yes": True, "no": False}.get(value)
+    return turn.go(after_background(turn, Step.CHOOSING_MOBILE_CARD))
 
 
-async def skip(turn: Turn, _value: str) -> Outcome:
+async def skip(turn: IssueTurn, _value: str) -> Outcome:
     """Leave a voluntary question unanswered."""
     step = turn.step
-    if step is Step.CHOOSING_GENDER:
+    if step == Step.CHOOSING_GENDER:
         return await store_gender(turn, "")
-    if step is Step.CHOOSING_LIFE_SITUATION:
+    if step == Step.CHOOSING_LIFE_SITUATION:
         return await store_life_situation(turn, "")
-    if step is Step.CHOOSING_WELLBEING:
+    if step == Step.CHOOSING_WELLBEING:
         return await store_wellbeing(turn, "")
     return await store_mobile_card(turn, "")
 
 
-async def choose_field(turn: Turn, value: str) -> Outcome:
-    """Answer one question again, then come back to the summary."""
-    if value not in EDITABLE:
-        raise Reask(turn.t.gettext("Please choose one of the buttons."))
-    turn.form.editing = True
-    return EDITABLE[value]
-
-
-async def edit(turn: Turn, _value: str) -> Outcome:
-    """Offer the answers that can be changed."""
-    return Step.CHOOSING_FIELD
-
-
-async def show_summary(turn: Turn, _value: str) -> Outcome:
-    """Back to the summary."""
-    return Step.CONFIRMING
-
-
-async def go_back(turn: Turn, _value: str) -> Outcome:
-    """Return to the previous question (or the summary while editing)."""
-    if turn.form.editing:
-        return Step.CONFIRMING
-    return turn.form.back(turn.step)
-
-
-async def cancel(turn: Turn, _value: str) -> Outcome:
-    """Drop the form."""
-    return Finished(turn.t.gettext("Cancelled. Nothing was stored."))
-
-
-async def confirm(turn: Turn, _value: str) -> Outcome:
+async def confirm(turn: IssueTurn) -> Outcome:
     """Store the issuance exactly once and tell the issuer what to do next."""
-    form, context = turn.form, turn.context
+    form, context = turn.answers, turn.context
     session, person = context.session, context.person
     if form.kind is None or form.number is None or form.unit_id is None or person is None:
-        raise Reask(turn.t.gettext("Please check the answers."))
+        raise Refusal(turn.t.gettext("Please check the answers."))
     issued_on = turn.today()
     until = validity_end(form, issued_on)
     try:
@@ -372,12 +384,12 @@ async def confirm(turn: Turn, _value: str) -> Outcome:
                 number=form.number,
                 old_number=form.old_number,
                 unit_id=form.unit_id,
-                unit_ids=turn.unit_ids,
+                unit_ids=unit_ids(turn),
                 issuer_id=person.id,
                 issued_on=issued_on,
                 valid_until=until,
                 background=form.background(),
-                form_id=form.form_id,
+                form_id=turn.progress.form_id,
             )
     except CardError as error:
         return refused_card(turn, error)
@@ -402,7 +414,7 @@ async def confirm(turn: Turn, _value: str) -> Outcome:
     return Finished(recorded(turn.t, form.number, until), again)
 
 
-def refused_card(turn: Turn, error: CardError) -> Outcome:
+def refused_card(turn: IssueTurn, error: CardError) -> Outcome:
     """The confirmed form cannot be stored: say why."""
     if isinstance(error, cards.FormAlreadyStored):
         return Finished(turn.t.gettext("This card is already recorded."))
@@ -411,7 +423,7 @@ def refused_card(turn: Turn, error: CardError) -> Outcome:
         turn.t.gettext(
             "Card number {number} was recorded by someone else a moment ago. Please check "
             "the number on the card."
-        ).format(number=turn.form.number)
+        ).format(number=turn.answers.number)
     )
-    turn.form.editing = turn.form.kind == IssuanceKind.NEW
+    turn.progress.editing = turn.answers.kind == IssuanceKind.NEW
     return Step.AWAITING_NUMBER

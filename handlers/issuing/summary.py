@@ -4,21 +4,24 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.context import BotContext
+from bot.forms import Turn
 from bot.i18n import Translator
 from bot.rules.validity import valid_until
-from handlers.issuing.form import Form
+from handlers.issuing.form import IssueAnswers, Step
 from handlers.issuing.questions import gender_label, kind_label, life_situation_label, yes_no_label
+from storage import cards
 from storage.cards import MOBILE_ONLY
 from storage.models import IssuanceKind
 
 
-def validity_end(form: Form, issued_on: date) -> date:
+def validity_end(form: IssueAnswers, issued_on: date) -> date:
     """The last valid day of a card issued today under the locality's rules."""
     pilot_end = date.fromisoformat(form.pilot_end) if form.pilot_end else None
     return valid_until(issued_on, form.validity_months, pilot_end)
 
 
-def summary(t: Translator, form: Form, today: date) -> str:
+def summary(t: Translator, form: IssueAnswers, today: date) -> str:
     """Every answer, for the issuer to check before confirming."""
     not_answered = t.gettext("not answered")
     lines = [
@@ -32,8 +35,7 @@ def summary(t: Translator, form: Form, today: date) -> str:
     lines += [
         t.gettext("Card number: {number}").format(number=form.number),
         t.gettext("Year of birth: {year}").format(year=form.birth_year),
-        t.gettext("Postal code: {code}").format(code=form.postal_code)
-        + (f" ({t.gettext('outside the network')})" if form.postal_outside_network else ""),
+        postal_code_line(t, form),
         t.gettext("Children under 18: {count}").format(count=form.children),
         t.gettext("Gender: {gender}").format(gender=gender_label(t, form.gender)),
         t.gettext("Life situation: {situation}").format(
@@ -47,6 +49,13 @@ def summary(t: Translator, form: Form, today: date) -> str:
         t.gettext("Valid until: {date}").format(date=t.date(validity_end(form, today))),
     ]
     return "\n".join(lines)
+
+
+def postal_code_line(t: Translator, form: IssueAnswers) -> str:
+    """The postal code, marked when it is outside the network."""
+    if form.postal_outside_network:
+        return t.gettext("Postal code: {code} (outside the network)").format(code=form.postal_code)
+    return t.gettext("Postal code: {code}").format(code=form.postal_code)
 
 
 def recorded(t: Translator, number: str, until: date) -> str:
@@ -77,3 +86,37 @@ def recorded(t: Translator, number: str, until: date) -> str:
             ),
         ]
     )
+
+
+def editable(turn: Turn[IssueAnswers]) -> list[tuple[str, str]]:
+    """The answers "Edit an answer" offers, each with the question that asks it again.
+
+    A renewal's number identifies the card being renewed: to change it, start over.
+    """
+    t, kind = turn.t, turn.answers.kind
+    fields = [
+        (t.gettext("Year of birth"), Step.AWAITING_BIRTH_YEAR),
+        (t.gettext("Postal code"), Step.AWAITING_POSTAL_CODE),
+        (t.gettext("Children under 18"), Step.CHOOSING_CHILDREN),
+        (t.gettext("Gender"), Step.CHOOSING_GENDER),
+        (t.gettext("Life situation"), Step.CHOOSING_LIFE_SITUATION),
+        (t.gettext("Cultural wellbeing"), Step.CHOOSING_WELLBEING),
+        (t.gettext("Mobile card"), Step.CHOOSING_MOBILE_CARD),
+    ]
+    if kind == IssuanceKind.NEW:
+        fields.insert(0, (t.gettext("Card number"), Step.AWAITING_NUMBER))
+    return [(label, str(step)) for label, step in fields]
+
+
+async def show_summary(turn: Turn[IssueAnswers]) -> str:
+    """Every answer, for the issuer to check before confirming."""
+    return summary(turn.t, turn.answers, turn.today())
+
+
+async def stored_result(context: BotContext, form_id: str) -> str | None:
+    """What a confirmed form stored, told again (a Confirm pressed after it ended)."""
+    stored = await cards.stored_by_form(context.session, form_id)
+    if stored is None:
+        return None
+    number, until = stored
+    return recorded(context.t, number, until)

@@ -12,15 +12,18 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from bot.forms import Turn
+from bot.forms.progress import Progress
 from bot.i18n import Translator
 from bot.sandbox.telegram_model import ChatMessage
-from handlers.issuing.form import Form, Step
-from handlers.issuing.questions import ask
+from handlers.issuing import ISSUING
+from handlers.issuing.form import IssueAnswers, Step
 from handlers.issuing.summary import recorded
 from storage.db import Database
 from storage.models import Card, Issuance, IssuanceKind
@@ -55,7 +58,7 @@ def pressed(label: str, then: Step) -> Answer:
     return Answer(label, pressed=True, then=then)
 
 
-def asks(reply: str, t: Translator, step: Step, kind: IssuanceKind) -> bool:
+async def asks(reply: str, t: Translator, step: Step, kind: IssuanceKind) -> bool:
     """Whether the reply's newest question is the form's question at this step, with no note.
 
     A question may come as a message of its own or below the answered ones in the pressed
@@ -64,8 +67,11 @@ def asks(reply: str, t: Translator, step: Step, kind: IssuanceKind) -> bool:
     newest = ANSWERED.split(reply)[-1]
     if step is Step.CONFIRMING:
         return newest.startswith(t.gettext("Please check the answers:"))
-    text, _buttons = ask(t, Form(kind=kind, card_examples=[CARD_EXAMPLE]), step, [])
-    return newest == text
+    # The form's own question, asked of answers of this kind (these questions read nothing).
+    answers = IssueAnswers(kind=kind, card_examples=[CARD_EXAMPLE])
+    reader = SimpleNamespace(t=t)
+    turn = Turn(None, reader, ISSUING, Progress(), answers, step)  # type: ignore[arg-type]
+    return newest == (await ISSUING.steps[step].ask(turn)).text
 
 
 def new_card(t: Translator) -> list[Answer]:
@@ -99,7 +105,7 @@ async def fill(
     replies: set[int] = set()
     for number, answer in enumerate(answers, start=1):
         reply = await answer.give(issuer)
-        assert asks(reply.text, t, answer.then, kind), (
+        assert await asks(reply.text, t, answer.then, kind), (
             f"answer {number} ({answer.text!r}, after {bot.starts - 1} restarts) got:\n{reply.text}"
         )
         replies.add(reply.message_id)

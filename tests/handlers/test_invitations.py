@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.context import KaikuApplication
@@ -53,9 +54,9 @@ async def test_a_coordinator_invites_an_issuer_who_joins_and_the_coordinator_is_
     kaisa = await coordinator(sim, app, espoo)
     await kaisa.send("/invite")
     await kaisa.click("card issuer")
-    assert kaisa.buttons() == ["Red Cross", "Social services"]
+    assert kaisa.buttons() == ["Red Cross", "Social services", "« Back", "Cancel"]
     await kaisa.click("Social services")
-    assert kaisa.buttons() == ["Family centre", "Youth station"]
+    assert kaisa.buttons() == ["Family centre", "Youth station", "« Back", "Cancel"]
     await kaisa.click("Family centre")
     reply = kaisa.last_reply().text
     assert "https://t.me/kaikubot_sandbox_bot?start=" in reply
@@ -170,17 +171,33 @@ async def test_an_issuer_cannot_invite(
     )
 
 
-async def test_a_coordinator_cannot_invite_into_another_locality(
-    sim: TelegramSimulator, app: KaikuApplication, espoo: Network, telegram: TelegramModel
+def version_of(user: SimulatedUser) -> str:
+    """The form version the buttons of the person's latest question carry."""
+    data = user.last_reply().reply_markup["inline_keyboard"][0][0]["callback_data"]  # type: ignore[index]
+    return str(data.split(":")[1])
+
+
+@pytest.mark.parametrize("forged", ["org:{airport}", "unit:{gate}", "unit:²", "unit:" + "9" * 20])
+async def test_a_coordinator_cannot_invite_into_another_locality_with_a_forged_button(
+    sim: TelegramSimulator,
+    app: KaikuApplication,
+    espoo: Network,
+    telegram: TelegramModel,
+    forged: str,
 ) -> None:
     kaisa = await coordinator(sim, app, espoo)
     await kaisa.send("/invite")
     await kaisa.click("card issuer")
+    if forged.startswith("unit"):
+        await kaisa.click("Social services")
     menu = kaisa.last_reply()
-    # A forged button for Vantaa's unit, as a modified client could send.
+    # A button for Vantaa's organisation or unit, or no id at all, as a modified client sends.
+    action = forged.format(airport=espoo.organisations["airport"], gate=espoo.units["gate"])
     await sim.process(
-        telegram.user_clicks_data(kaisa.id, menu.message_id, f"invite:unit:{espoo.units['gate']}")
+        telegram.user_clicks_data(kaisa.id, menu.message_id, f"inv:{version_of(kaisa)}:{action}")
     )
 
+    assert kaisa.last_reply().text.startswith("Please choose one of the buttons.")
+    assert sim.errors == []
     async with app.services.database.read() as session:
         assert list(await session.scalars(select(Invitation))) == []

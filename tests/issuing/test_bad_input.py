@@ -142,5 +142,5 @@ async def test_a_photo_where_no_photo_is_asked_for_gets_a_second_chance(
     await issuer.send_photo(png_image(40, 40))
 
     assert issuer.last_reply().text.startswith(
-        "I can read a photo only when I ask for a card number."
+        "I can read a photo only when a question asks for one."
     )

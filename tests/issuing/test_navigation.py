@@ -141,14 +141,30 @@ async def test_cancel_anywhere_ends_the_form_and_stores_nothing(
     assert issuer.last_reply().text == "I did not understand that. /help shows what I can do."
 
 
-async def test_cancel_on_the_summary_stores_nothing(
+async def test_cancel_on_the_summary_asks_once_and_stores_nothing(
     issuer: SimulatedUser, app: KaikuApplication
 ) -> None:
     await issue_new_card(issuer, confirm=False)
     await issuer.click("Cancel")
+    assert issuer.last_reply().text.endswith("Discard this form? Nothing of it will be stored.")
+    await issuer.click("« Back to the summary")
+    assert issuer.last_reply().text.startswith("Please check the answers:")
+    await issuer.click("Cancel")
+    await issuer.click("Discard it")
 
     assert issuer.last_reply().text == "Cancelled. Nothing was stored."
     assert await issuances(app) == []
+
+
+async def test_cancel_on_a_question_drops_the_form_at_once(
+    issuer: SimulatedUser, app: KaikuApplication
+) -> None:
+    await open_form(issuer)
+    await issuer.click("Cancel")
+
+    assert issuer.last_reply().text == "Cancelled. Nothing was stored."
+    await issuer.send("KK123456")
+    assert issuer.last_reply().text == "I did not understand that. /help shows what I can do."
 
 
 async def test_a_button_from_an_old_message_has_expired_and_changes_nothing(
@@ -204,7 +220,7 @@ async def test_a_form_untouched_for_a_day_is_deleted_and_the_issuer_told_next_ti
     assert draft.answers == {}  # the answers are gone at once
     await issuer.send("02150")
     assert issuer.last_reply().text.startswith(
-        "Your unfinished card form was deleted because it was not touched for 24 hours."
+        "Your unfinished form was deleted because it was not touched for 24 hours."
     )
     await issuer.send("02150")
     assert issuer.last_reply().text == "I did not understand that. /help shows what I can do."
@@ -233,4 +249,4 @@ async def test_an_answer_telegram_delivers_again_after_a_restart_counts_once(
     async with app.services.database.read() as session:
         (draft,) = await session.scalars(select(Draft))
     assert draft.step == "AWAITING_POSTAL_CODE"
-    assert draft.answers["postal_code"] is None
+    assert draft.answers["answers"]["postal_code"] is None

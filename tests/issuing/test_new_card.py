@@ -133,7 +133,7 @@ async def test_an_issuer_of_several_units_chooses_the_unit_first(
         (Role.ISSUER, espoo.units["helpline"]),
     )
     await user.send("/issue")
-    assert user.buttons() == ["Family centre", "Helpline"]
+    assert user.buttons() == ["Family centre", "Helpline", "Cancel"]
     await user.click("Helpline")
     await user.click("All four apply")
     await user.click("« Back")

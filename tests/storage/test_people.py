@@ -22,14 +22,12 @@ async def issuer(database: Database) -> int:
     return person_id
 
 
-async def test_a_person_comes_with_their_roles_and_the_draft_of_the_conversation(
+async def test_a_person_comes_with_their_roles_and_their_draft_in_the_chat(
     database: Database, issuer: int
 ) -> None:
     async with database.read() as session:
-        person, draft = await people.with_draft(
-            session, PERSON, chat_id=PERSON, conversation="form"
-        )
-        _same, none = await people.with_draft(session, PERSON, chat_id=PERSON, conversation="other")
+        person, draft = await people.with_draft(session, PERSON, chat_id=PERSON)
+        _same, none = await people.with_draft(session, PERSON, chat_id=PERSON + 1)
     assert person is not None
     assert person.id == issuer
     assert [role.role for role in person.roles] == [Role.ISSUER]
@@ -47,16 +45,14 @@ async def test_a_change_to_the_person_or_their_roles_is_seen_at_once(
         await people.withdraw_roles(session, person, actor=None)
         await session.commit()
     async with database.read() as session:
-        person, _draft = await people.with_draft(
-            session, PERSON, chat_id=PERSON, conversation="form"
-        )
+        person, _draft = await people.with_draft(session, PERSON, chat_id=PERSON)
     assert person is not None
     assert person.roles == []
 
 
 async def test_a_stranger_has_neither_person_nor_draft(database: Database, issuer: int) -> None:
     async with database.read() as session:
-        assert await people.with_draft(session, 1, chat_id=1, conversation="form") == (None, None)
+        assert await people.with_draft(session, 1, chat_id=1) == (None, None)
 
 
 async def test_what_a_message_tells_about_a_person_is_stored(
