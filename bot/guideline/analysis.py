@@ -1,0 +1,128 @@
+"""Text to search terms: fold, tokenise, stem, add synonyms and compound parts, mend typos.
+
+Entries and questions go through the same steps, so that they meet on the same terms. Letters
+are folded first (ä → a, ö → o, å → a): staff type on phones without them, and the stemmer
+handles both vowel harmonies, so the folded form stems consistently.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+import Stemmer
+from rapidfuzz import fuzz, process
+
+from bot.guideline.words import Words
+
+STEMMER_NAMES = {"fi": "finnish", "sv": "swedish", "en": "english"}
+_FOLD = str.maketrans({"ä": "a", "ö": "o", "å": "a", "é": "e", "ü": "u", "æ": "a", "ø": "o"})
+_WORD = re.compile(r"[a-z0-9]+")
+# Compounds are split only into parts long enough to mean something on their own.
+_SHORTEST_PART = 4
+_SHORTEST_COMPOUND = 2 * _SHORTEST_PART
+# A typo is mended only in a word long enough for a similarity score to say something.
+_SHORTEST_MENDED = 5
+_MENDING_CUTOFF = 80.0
+
+
+def fold(text: str) -> str:
+    """Lower-case text with the letters staff may not type replaced by plain ones."""
+    return unicodedata.normalize("NFKC", text).lower().translate(_FOLD)
+
+
+def words_of(text: str) -> list[str]:
+    """The folded words of a text."""
+    return _WORD.findall(fold(text))
+
+
+class Analyzer:
+    """One language's way from text to search terms."""
+
+    def __init__(self, language: str, words: Words) -> None:
+        self.language = language
+        self.words = words
+        self._stemmer = Stemmer.Stemmer(STEMMER_NAMES[language])
+        self._stopwords = frozenset(fold(word) for word in words.stopwords)
+        self._parts = frozenset(fold(part) for part in words.compound_parts)
+        self._synonyms = {
+            self.stem(fold(variant)): tuple(
+                term for meaning in meanings for term in self._plain_terms(meaning)
+            )
+            for variant, meanings in words.synonyms.items()
+        }
+        self.vocabulary: frozenset[str] = frozenset()
+        self._by_initial: dict[str, list[str]] = {}
+
+    def stem(self, word: str) -> str:
+        """The stem of a folded word."""
+        return str(self._stemmer.stemWord(word))
+
+    def _plain_terms(self, text: str) -> list[str]:
+        return [self.stem(word) for word in words_of(text) if word not in self._stopwords]
+
+    def learn(self, texts: Iterable[str]) -> None:
+        """Take the terms of the entries as the vocabulary compounds and typos are matched to."""
+        known = {term for text in texts for term in self._plain_terms(text)}
+        known.update(term for terms in self._synonyms.values() for term in terms)
+        self.vocabulary = frozenset(known)
+        by_initial: dict[str, list[str]] = {}
+        for term in sorted(self.vocabulary):
+            by_initial.setdefault(term[0], []).append(term)
+        self._by_initial = by_initial
+
+    def terms(self, text: str, *, question: bool = False) -> list[str]:
+        """The search terms of a text: its stems and its compounds' parts.
+
+        A question's words also bring in the words entries use for them (synonyms), and a word
+        no entry has is read as the closest one that some entry has (a typo).
+        """
+        found: list[str] = []
+        for word in words_of(text):
+            if word in self._stopwords:
+                continue
+            stem = self.stem(word)
+            found.append(stem)
+            extra = [self.stem(part) for part in self.split(word)]
+            if question:
+                if not extra and stem not in self.vocabulary and stem not in self._synonyms:
+                    mended = self.mend(stem)
+                    extra = [mended] if mended is not None else []
+                for term in [stem, *extra]:
+                    extra.extend(self._synonyms.get(term, ()))
+            found.extend(term for term in extra if term != stem)
+        return found
+
+    def split(self, word: str) -> list[str]:
+        """The parts of a compound whose parts are known words, longest first part first."""
+        if len(word) < _SHORTEST_COMPOUND:
+            return []
+        for cut in range(len(word) - _SHORTEST_PART, _SHORTEST_PART - 1, -1):
+            head, tail = word[:cut], word[cut:]
+            if not self._known_head(head):
+                continue
+            if self._known(tail):
+                return [head, tail]
+            rest = self.split(tail)
+            if rest:
+                return [head, *rest]
+        return []
+
+    def _known(self, word: str) -> bool:
+        return self.stem(word) in self.vocabulary or word in self._parts
+
+    def _known_head(self, head: str) -> bool:
+        # Swedish glues parts with an s ("ålders|gräns"); Finnish often with a genitive n.
+        return self._known(head) or (head[-1] in "sn" and self._known(head[:-1]))
+
+    def mend(self, stem: str) -> str | None:
+        """The known term a mistyped stem most likely meant, if one is close enough."""
+        if len(stem) < _SHORTEST_MENDED:
+            return None
+        # Typos rarely hit the first letter; looking only there keeps this fast.
+        candidates = self._by_initial.get(stem[0], [])
+        match = process.extractOne(
+            stem, candidates, scorer=fuzz.ratio, score_cutoff=_MENDING_CUTOFF
+        )
+        return str(match[0]) if match is not None else None

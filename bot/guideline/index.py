@@ -1,0 +1,65 @@
+"""One language's search index: BM25 over the analysed entries (bm25s)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+import bm25s
+import numpy
+
+from bot.guideline.analysis import Analyzer
+from bot.guideline.entries import Entry
+
+# BM25's usual constants: term frequency saturates early (short entries), length matters.
+K1 = 1.2
+B = 0.75
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A topic found for a question, with how much of the question it covers (0 to 1)."""
+
+    topic: str
+    score: float
+
+
+def searchable_text(entry: Entry) -> str:
+    """What an entry is found by: its title and keywords count twice, its text once."""
+    head = " ".join([entry.title, *entry.keywords])
+    return " ".join([head, head, entry.answer, entry.more])
+
+
+class Index:
+    """The entries of one language, ranked for a question by BM25."""
+
+    def __init__(self, analyzer: Analyzer, entries: list[Entry]) -> None:
+        self.analyzer = analyzer
+        texts = [searchable_text(entry) for entry in entries]
+        analyzer.learn(texts)
+        corpus = [analyzer.terms(text) for text in texts]
+        self.topics = [entry.topic for entry in entries]
+        self._bm25 = bm25s.BM25(k1=K1, b=B)
+        self._bm25.index(corpus, show_progress=False)
+        frequencies = Counter(term for terms in corpus for term in set(terms))
+        count = len(corpus)
+        self._idf = {
+            term: math.log(1 + (count - df + 0.5) / (df + 0.5)) for term, df in frequencies.items()
+        }
+
+    def search(self, question: str, limit: int = 3) -> list[Hit]:
+        """The best topics for a question, best first, each scored by the share it covers."""
+        terms = list(dict.fromkeys(self.analyzer.terms(question, question=True)))
+        # A term of one entry's text scores its idf when it occurs once in an entry of average
+        # length: the sum over the question's known terms is what a perfect entry would score.
+        attainable = sum(self._idf.get(term, 0.0) for term in terms)
+        if attainable == 0.0:
+            return []
+        scores = self._bm25.get_scores(terms)
+        best = numpy.argsort(-scores, kind="stable")[:limit]
+        return [
+            Hit(self.topics[i], min(1.0, float(scores[i]) / attainable))
+            for i in best
+            if scores[i] > 0
+        ]
