@@ -45,6 +45,7 @@ class Analyzer:
         self.words = words
         self._stemmer = Stemmer.Stemmer(STEMMER_NAMES[language])
         self._stopwords = frozenset(fold(word) for word in words.stopwords)
+        self._clitics = tuple(fold(clitic) for clitic in words.clitics)
         self._parts = frozenset(fold(part) for part in words.compound_parts)
         self._synonyms = {
             self.stem(fold(variant)): tuple(
@@ -60,7 +61,16 @@ class Analyzer:
         return str(self._stemmer.stemWord(word))
 
     def _plain_terms(self, text: str) -> list[str]:
-        return [self.stem(word) for word in words_of(text) if word not in self._stopwords]
+        return [self.stem(word) for word in words_of(text) if not self.is_stopword(word)]
+
+    def is_stopword(self, word: str) -> bool:
+        """Whether a folded word is left out of the search, also with a clitic ("hänkin")."""
+        if word in self._stopwords:
+            return True
+        return any(
+            word.endswith(clitic) and word[: -len(clitic)] in self._stopwords
+            for clitic in self._clitics
+        )
 
     def learn(self, texts: Iterable[str]) -> None:
         """Take the terms of the entries as the vocabulary compounds and typos are matched to."""
@@ -80,11 +90,15 @@ class Analyzer:
         """
         found: list[str] = []
         for word in words_of(text):
-            if word in self._stopwords:
+            if self.is_stopword(word):
                 continue
             stem = self.stem(word)
             found.append(stem)
-            extra = [self.stem(part) for part in self.split(word)]
+            parts = [part for part in self.split(word) if not self.is_stopword(part)]
+            # An entry's compound counts with its parts; a question's compound that an entry
+            # has too counts once, so that one word does not outweigh the rest of the question.
+            known = question and stem in self.vocabulary
+            extra = [] if known else [self.stem(part) for part in parts]
             if question:
                 if not extra and stem not in self.vocabulary and stem not in self._synonyms:
                     mended = self.mend(stem)

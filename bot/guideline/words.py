@@ -21,6 +21,8 @@ class Words:
     stopwords: frozenset[str] = frozenset()
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     compound_parts: frozenset[str] = frozenset()
+    # Endings glued to any word ("-kin", "-ko"): a stop word with one is still a stop word.
+    clitics: tuple[str, ...] = ()
 
 
 def words_path(locales_dir: Path, language: str) -> Path:
@@ -43,4 +45,5 @@ def load_words(path: Path) -> Words:
         stopwords=frozenset(word.lower() for word in data.get("stopwords", [])),
         synonyms={variant: tuple(meanings) for variant, meanings in synonyms.items()},
         compound_parts=frozenset(part.lower() for part in data.get("compound_parts", [])),
+        clitics=tuple(clitic.lower() for clitic in data.get("clitics", [])),
     )
