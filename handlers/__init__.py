@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.context import KaikuApplication
-from handlers import basics, fallback, invitations, issuing, me
+from handlers import basics, fallback, guideline, invitations, issuing, me
 
 
 def register(application: KaikuApplication) -> None:
@@ -14,5 +14,8 @@ def register(application: KaikuApplication) -> None:
     application.add_handlers(invitations.build())
     application.add_handlers(basics.build())
     application.add_handlers(me.build())
+    # Guideline answers take a registered person's free text, so they come after every
+    # conversation (a form waiting for an answer wins) and just before the catch-all.
+    application.add_handlers(guideline.build())
     # Last: anything else a person writes gets a pointer to /help instead of silence.
     application.add_handlers(fallback.build())

@@ -12,9 +12,26 @@ INVITE_UNIT = "invite:unit"
 # The issuing form: "iss:<form version>:<action>[:<value>]"; the version retires old buttons.
 ISSUE = "iss"
 ISSUE_AGAIN = "issue:again"
+# Guideline answers: "guide:area[:<area>]", "guide:topic:<topic key>",
+# "guide:more:<topic key>:<question id or 0>", "guide:vote:<question id>:<up|down>".
+GUIDE_AREA = "guide:area"
+GUIDE_TOPIC = "guide:topic"
+GUIDE_MORE = "guide:more"
+GUIDE_VOTE = "guide:vote"
 
 # Every prefix in use (the authorization matrix test checks each has a row).
-PREFIXES = (LANGUAGE, INVITE_ROLE, INVITE_ORG, INVITE_UNIT, ISSUE, ISSUE_AGAIN)
+PREFIXES = (
+    LANGUAGE,
+    INVITE_ROLE,
+    INVITE_ORG,
+    INVITE_UNIT,
+    ISSUE,
+    ISSUE_AGAIN,
+    GUIDE_AREA,
+    GUIDE_TOPIC,
+    GUIDE_MORE,
+    GUIDE_VOTE,
+)
 SEPARATOR = ":"
 
 

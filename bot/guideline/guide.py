@@ -61,10 +61,12 @@ class Guide:
             words = load_words(words_path(locales_dir, language))
             index = Index(Analyzer(language, words), list(by_topic.values()))
             self.indexes[language] = index
-            texts = [f"{e.title} {' '.join(e.keywords)} {e.answer} {e.more}" for e in by_topic.values()]
+            texts = [
+                f"{e.title} {' '.join(e.keywords)} {e.answer} {e.more}" for e in by_topic.values()
+            ]
             self.known_words[language] = frozenset(
                 {word for text in texts for word in words_of(text)}
-                | {word for word in words.stopwords}
+                | set(words.stopwords)
                 | set(words.synonyms)
             )
 

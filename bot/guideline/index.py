@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -11,6 +12,10 @@ import numpy
 
 from bot.guideline.analysis import Analyzer
 from bot.guideline.entries import Entry
+
+# bm25s sets its own logger to DEBUG when imported, so that every index built would be logged
+# under any root level; it says nothing the bot's log needs.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 # BM25's usual constants: term frequency saturates early (short entries), length matters.
 K1 = 1.2

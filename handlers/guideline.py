@@ -1,0 +1,378 @@
+"""Guideline answers: /ask, free text from a registered person, /guide, and their buttons.
+
+The search is bot.guideline's; this module turns its answer into a reply in the reader's
+language, counts the question (keeping its text only for low scores and 👎, storage.guideline),
+and commits before it talks to Telegram.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.access import handles
+from bot.audience import ANYONE, PEOPLE
+from bot.context import BotContext
+from bot.guideline.entries import Entry
+from bot.guideline.guide import Answer, Guide, current_guide
+from bot.i18n import N_, Translator
+from bot.rules.privacy import IdentifyingKind, find_identifying
+from handlers import callbacks, fallback
+from storage import guideline
+
+# The topic areas /guide offers, by the first part of the topic keys.
+AREAS = {
+    "eligibility": N_("Who can get the card"),
+    "card": N_("The card"),
+    "tickets": N_("Tickets and courses"),
+    "form": N_("The issuing form"),
+    "privacy": N_("Privacy"),
+    "org": N_("Organisations and staff"),
+    "roles": N_("Who does what"),
+    "venues": N_("Venues"),
+    "materials": N_("Materials"),
+    "client": N_("Talking to the client"),
+}
+RELATED = 2
+# The catch-all's own answer, unchanged, for a stranger's text (see answer_text).
+answer_stranger = inspect.unwrap(fallback.unknown_message)
+
+
+def refusal(t: Translator, kind: IdentifyingKind) -> str:
+    """Why a question was not searched or stored, and what to do instead."""
+    if kind is IdentifyingKind.PERSONAL_IDENTITY_CODE:
+        return t.gettext(
+            "Your question seems to contain a personal identity code. I never store those: "
+            "please ask again without it."
+        )
+    if kind is IdentifyingKind.PHONE_NUMBER:
+        return t.gettext(
+            "Your question seems to contain a phone number. I never store clients' contact "
+            "details: please ask again without it."
+        )
+    return t.gettext(
+        "Your question seems to contain an e-mail address. I never store clients' contact "
+        "details: please ask again without it."
+    )
+
+
+def entry_text(entry: Entry, *, full: bool) -> str:
+    """An entry as the reader sees it: title, answer and, when asked for, the rest."""
+    parts = [entry.title, "", entry.answer]
+    if full and entry.more:
+        parts += ["", entry.more]
+    return "\n".join(parts)
+
+
+def topic_button(entry: Entry) -> InlineKeyboardButton:
+    """A button that opens an entry."""
+    return InlineKeyboardButton(
+        f"📘 {entry.title}", callback_data=callbacks.data(callbacks.GUIDE_TOPIC, entry.topic)
+    )
+
+
+def entry_keyboard(
+    t: Translator, guide: Guide, entry: Entry, *, question_id: int | None, full: bool
+) -> InlineKeyboardMarkup:
+    """More (if there is more), up to two related entries, and 👍 / 👎 for a question's answer."""
+    rows: list[list[InlineKeyboardButton]] = []
+    if entry.more and not full:
+        more = callbacks.data(callbacks.GUIDE_MORE, entry.topic, question_id or 0)
+        rows.append([InlineKeyboardButton(t.gettext("More"), callback_data=more)])
+    for topic in entry.related[:RELATED]:
+        rows.append([topic_button(guide.entry(entry.language, topic))])
+    if question_id is not None:
+        rows.append(vote_buttons(question_id))
+    return InlineKeyboardMarkup(rows)
+
+
+def vote_buttons(question_id: int) -> list[InlineKeyboardButton]:
+    """👍 and 👎 for the answer to one question."""
+    return [
+        InlineKeyboardButton(
+            "👍", callback_data=callbacks.data(callbacks.GUIDE_VOTE, question_id, "up")
+        ),
+        InlineKeyboardButton(
+            "👎", callback_data=callbacks.data(callbacks.GUIDE_VOTE, question_id, "down")
+        ),
+    ]
+
+
+def whom_to_ask(t: Translator, advisers: guideline.Advisers) -> str:
+    """The sentence naming the person's contact persons and coordinators, or their roles."""
+    if not advisers.contact_persons and not advisers.coordinators:
+        return t.gettext(
+            "You can also ask your organisation's Kaikukortti contact person or your local "
+            "coordinator."
+        )
+    nobody = t.gettext("none in Kaikubot yet")
+    return t.gettext(
+        "You can also ask your contact person ({contacts}) or your coordinator ({coordinators})."
+    ).format(
+        contacts=", ".join(advisers.contact_persons) or nobody,
+        coordinators=", ".join(advisers.coordinators) or nobody,
+    )
+
+
+async def answer_question(message: Message, context: BotContext, question: str) -> None:
+    """Search, count the question, commit, then reply with the answer or the best guesses."""
+    t, person = context.t, context.person
+    if person is None:
+        return
+    kind = find_identifying(question)
+    if kind is not None:
+        await context.session.rollback()  # refused before any search or storage
+        await message.reply_text(refusal(t, kind))
+        return
+    guide = current_guide()
+    reader = t.language
+    answer = guide.ask(question, reader)
+    best = answer.hits[0].topic if answer.hits else None
+    stored = await guideline.record_question(
+        context.session,
+        person=person,
+        language=answer.question_language,
+        topic=best,
+        score=answer.score,
+        sure=answer.sure,
+        text=question,
+    )
+    advisers = None if answer.sure else await guideline.advisers(context.session, person)
+    await context.session.commit()
+    if advisers is None and best is not None:
+        entry = guide.entry(reader, best)
+        await message.reply_text(
+            entry_text(entry, full=False),
+            reply_markup=entry_keyboard(t, guide, entry, question_id=stored.id, full=False),
+            do_quote=True,
+        )
+        return
+    await message.reply_text(
+        unsure_text(t, answer, advisers or guideline.Advisers([], [])),
+        reply_markup=unsure_keyboard(guide, answer, reader, stored.id),
+        do_quote=True,
+    )
+
+
+def unsure_text(t: Translator, answer: Answer, advisers: guideline.Advisers) -> str:
+    """Say plainly that the bot is not sure, and whom to ask."""
+    lead = (
+        t.gettext("I am not sure I understood. These entries may help:")
+        if answer.hits
+        else t.gettext("I found nothing on that. /guide lists every topic.")
+    )
+    return f"{lead}\n\n{whom_to_ask(t, advisers)}"
+
+
+def unsure_keyboard(
+    guide: Guide, answer: Answer, reader: str, question_id: int
+) -> InlineKeyboardMarkup:
+    """The best guesses as buttons, and 👍 / 👎."""
+    rows = [[topic_button(guide.entry(reader, hit.topic))] for hit in answer.hits]
+    return InlineKeyboardMarkup([*rows, vote_buttons(question_id)])
+
+
+@handles(PEOPLE, writes=True)
+async def ask(update: Update, context: BotContext) -> None:
+    """Answer /ask QUESTION; without a question, say how to ask."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    question = message.text.partition(" ")[2].strip()
+    if not question:
+        await context.session.rollback()
+        await message.reply_text(
+            context.t.gettext(
+                "Write your question after /ask, for example: /ask How long is the card valid? "
+                "You can also just type the question, or browse the topics with /guide."
+            )
+        )
+        return
+    await answer_question(message, context, question)
+
+
+@handles(ANYONE, writes=True)
+async def answer_text(update: Update, context: BotContext) -> None:
+    """Answer what a registered person types when no form waits for it; strangers as before."""
+    message = update.effective_message
+    if context.person is None or message is None or not message.text:
+        # Strangers get the catch-all's answer, whatever it grows into.
+        await answer_stranger(update, context)
+        return
+    await answer_question(message, context, message.text.strip())
+
+
+@handles(PEOPLE)
+async def browse(update: Update, context: BotContext) -> None:
+    """Show the topic areas of the guidelines as buttons."""
+    message = update.effective_message
+    await context.session.rollback()
+    if message is not None:
+        await message.reply_text(
+            context.t.gettext("Choose a topic:"), reply_markup=areas_keyboard(context.t)
+        )
+
+
+def areas_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    """One button per topic area."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t.gettext(label), callback_data=callbacks.data(callbacks.GUIDE_AREA, area)
+                )
+            ]
+            for area, label in AREAS.items()
+        ]
+    )
+
+
+@handles(PEOPLE)
+async def browse_area(update: Update, context: BotContext) -> None:
+    """Show an area's entries as buttons (or the areas again)."""
+    query = update.callback_query
+    await context.session.rollback()
+    if query is None or query.data is None:
+        return
+    t = context.t
+    area = next(iter(callbacks.parts(callbacks.GUIDE_AREA, query.data)), None)
+    await query.answer()
+    if area not in AREAS:
+        await query.edit_message_text(t.gettext("Choose a topic:"), reply_markup=areas_keyboard(t))
+        return
+    guide = current_guide()
+    entries = [
+        guide.entry(t.language, topic) for topic in guide.topics if topic.split(".")[0] == area
+    ]
+    back = InlineKeyboardButton(
+        t.gettext("« All topics"), callback_data=callbacks.data(callbacks.GUIDE_AREA)
+    )
+    await query.edit_message_text(
+        t.gettext(AREAS[area]),
+        reply_markup=InlineKeyboardMarkup([[topic_button(entry)] for entry in entries] + [[back]]),
+    )
+
+
+@handles(PEOPLE)
+async def show_topic(update: Update, context: BotContext) -> None:
+    """Send one entry, in the reader's language."""
+    query = update.callback_query
+    await context.session.rollback()
+    if query is None or query.data is None or query.message is None:
+        return
+    guide = current_guide()
+    topic = next(iter(callbacks.parts(callbacks.GUIDE_TOPIC, query.data)), "")
+    await query.answer()
+    if topic not in guide.entries[context.t.language]:
+        await context.bot.send_message(
+            query.message.chat.id, context.t.gettext("This button has expired.")
+        )
+        return
+    entry = guide.entry(context.t.language, topic)
+    await context.bot.send_message(
+        query.message.chat.id,
+        entry_text(entry, full=False),
+        reply_markup=entry_keyboard(context.t, guide, entry, question_id=None, full=False),
+    )
+
+
+@handles(PEOPLE)
+async def show_more(update: Update, context: BotContext) -> None:
+    """Show the rest of an entry in the same message."""
+    query = update.callback_query
+    await context.session.rollback()
+    if query is None or query.data is None:
+        return
+    guide = current_guide()
+    topic, _, raw_id = callbacks.SEPARATOR.join(
+        callbacks.parts(callbacks.GUIDE_MORE, query.data)
+    ).rpartition(callbacks.SEPARATOR)
+    await query.answer()
+    if topic not in guide.entries[context.t.language]:
+        return
+    entry = guide.entry(context.t.language, topic)
+    question_id = int(raw_id) if raw_id.isdigit() and int(raw_id) > 0 else None
+    await query.edit_message_text(
+        entry_text(entry, full=True),
+        reply_markup=entry_keyboard(context.t, guide, entry, question_id=question_id, full=True),
+    )
+
+
+@handles(PEOPLE, writes=True)
+async def vote(update: Update, context: BotContext) -> None:
+    """Store 👍 or 👎 on the person's own answer; 👎 keeps the question for the coordinators."""
+    query = update.callback_query
+    person, t = context.person, context.t
+    if query is None or query.data is None or person is None:
+        return
+    raw_id, _, choice = callbacks.SEPARATOR.join(
+        callbacks.parts(callbacks.GUIDE_VOTE, query.data)
+    ).partition(callbacks.SEPARATOR)
+    question = asked_question(query.message)
+    rated = raw_id.isdigit() and await guideline.rate(
+        context.session, question_id=int(raw_id), person=person, vote=choice, text=question
+    )
+    advisers = (
+        await guideline.advisers(context.session, person) if choice == guideline.DOWN else None
+    )
+    await context.session.commit()
+    if not rated:
+        await query.answer(t.gettext("This button has expired."), show_alert=True)
+        return
+    await query.answer(t.gettext("Thank you for the feedback!"))
+    if isinstance(query.message, Message) and query.message.reply_markup is not None:
+        await query.edit_message_reply_markup(without_votes(query.message.reply_markup))
+    if advisers is not None and query.message is not None:
+        await context.bot.send_message(
+            query.message.chat.id,
+            t.gettext(
+                "Thank you. I keep your question so that the coordinators can improve the answer."
+            )
+            + "\n\n"
+            + whom_to_ask(t, advisers),
+        )
+
+
+def asked_question(message: object) -> str | None:
+    """The question an answer replied to, unless it holds something that must not be stored."""
+    if not isinstance(message, Message) or message.reply_to_message is None:
+        return None
+    text = message.reply_to_message.text or ""
+    if text.startswith("/"):
+        text = text.partition(" ")[2]
+    text = text.strip()
+    if not text or find_identifying(text) is not None:
+        return None
+    return text
+
+
+def without_votes(markup: InlineKeyboardMarkup) -> InlineKeyboardMarkup:
+    """The same buttons without 👍 / 👎, once the person has rated the answer."""
+    vote_pattern = callbacks.pattern(callbacks.GUIDE_VOTE)
+    rows = [
+        [
+            b
+            for b in row
+            if not (isinstance(b.callback_data, str) and vote_pattern.match(b.callback_data))
+        ]
+        for row in markup.inline_keyboard
+    ]
+    return InlineKeyboardMarkup([row for row in rows if row])
+
+
+def build() -> list[BaseHandler[Update, BotContext, object]]:
+    """The guideline handlers; the free-text one must come after every conversation."""
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("ask", ask, filters=private),
+        CommandHandler("guide", browse, filters=private),
+        CallbackQueryHandler(browse_area, pattern=callbacks.pattern(callbacks.GUIDE_AREA)),
+        CallbackQueryHandler(show_topic, pattern=callbacks.pattern(callbacks.GUIDE_TOPIC)),
+        CallbackQueryHandler(show_more, pattern=callbacks.pattern(callbacks.GUIDE_MORE)),
+        CallbackQueryHandler(vote, pattern=callbacks.pattern(callbacks.GUIDE_VOTE)),
+        MessageHandler(
+            filters.TEXT & ~filters.COMMAND & private & ~filters.UpdateType.EDITED, answer_text
+        ),
+    ]
