@@ -311,16 +311,18 @@ async def vote(update: Update, context: BotContext) -> None:
         callbacks.parts(callbacks.GUIDE_VOTE, query.data)
     ).partition(callbacks.SEPARATOR)
     question = asked_question(query.message)
-    rated = raw_id.isdigit() and await guideline.rate(
+    rated = raw_id.isdigit() and choice in (guideline.UP, guideline.DOWN)
+    rated = rated and await guideline.rate(
         context.session, question_id=int(raw_id), person=person, vote=choice, text=question
     )
+    if not rated:
+        await context.session.rollback()  # not their question (or gone): nothing changes
+        await query.answer(t.gettext("This button has expired."), show_alert=True)
+        return
     advisers = (
         await guideline.advisers(context.session, person) if choice == guideline.DOWN else None
     )
     await context.session.commit()
-    if not rated:
-        await query.answer(t.gettext("This button has expired."), show_alert=True)
-        return
     await query.answer(t.gettext("Thank you for the feedback!"))
     if isinstance(query.message, Message) and query.message.reply_markup is not None:
         await query.edit_message_reply_markup(without_votes(query.message.reply_markup))
