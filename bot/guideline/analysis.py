@@ -93,20 +93,31 @@ class Analyzer:
             if self.is_stopword(word):
                 continue
             stem = self.stem(word)
-            found.append(stem)
             parts = [part for part in self.split(word) if not self.is_stopword(part)]
-            # An entry's compound counts with its parts; a question's compound that an entry
-            # has too counts once, so that one word does not outweigh the rest of the question.
-            known = question and stem in self.vocabulary
-            extra = [] if known else [self.stem(part) for part in parts]
-            if question:
-                if not extra and stem not in self.vocabulary and stem not in self._synonyms:
-                    mended = self.mend(stem)
-                    extra = [mended] if mended is not None else []
-                for term in [stem, *extra]:
-                    extra.extend(self._synonyms.get(term, ()))
-            found.extend(term for term in extra if term != stem)
+            if not question:
+                found.append(stem)
+                found.extend(self.stem(part) for part in parts)
+                continue
+            found.extend(self._question_terms(stem, parts))
         return found
+
+    def _question_terms(self, stem: str, parts: list[str]) -> list[str]:
+        """A question word's terms: itself if an entry has it, else its parts, else its mended
+        form; then the synonyms of each. A word no entry has and nothing replaced stays, so that
+        it counts against the answer's score."""
+        if stem in self.vocabulary:
+            terms = [stem]  # a compound an entry has too counts once, not again with its parts
+        elif parts:
+            terms = [self.stem(part) for part in parts]
+        elif stem in self._synonyms:
+            terms = []
+        else:
+            mended = self.mend(stem)
+            terms = [mended] if mended is not None else [stem]
+        synonyms = [
+            meaning for term in [stem, *terms] for meaning in self._synonyms.get(term, ())
+        ]
+        return list(dict.fromkeys([*terms, *synonyms]))
 
     def split(self, word: str) -> list[str]:
         """The parts of a compound whose parts are known words, longest first part first."""

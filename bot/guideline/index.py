@@ -56,10 +56,13 @@ class Index:
     def search(self, question: str, limit: int = 3) -> list[Hit]:
         """The best topics for a question, best first, each scored by the share it covers."""
         terms = list(dict.fromkeys(self.analyzer.terms(question, question=True)))
-        # A term of one entry's text scores its idf when it occurs once in an entry of average
-        # length: the sum over the question's known terms is what a perfect entry would score.
-        attainable = sum(self._idf.get(term, 0.0) for term in terms)
-        if attainable == 0.0:
+        # A term scores about its idf in an entry that has it once at average length, so the
+        # sum over the question's terms is what a perfect entry would score. A word no entry
+        # has counts as much as the rarest word: a question mostly about something else is
+        # not answered with confidence because one of its words matched.
+        unknown = max(self._idf.values(), default=0.0)
+        attainable = sum(self._idf.get(term, unknown) for term in terms)
+        if not any(term in self._idf for term in terms):
             return []
         scores = self._bm25.get_scores(terms)
         best = numpy.argsort(-scores, kind="stable")[:limit]
