@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import Stemmer
 from rapidfuzz import fuzz, process
@@ -35,6 +36,14 @@ def fold(text: str) -> str:
 def words_of(text: str) -> list[str]:
     """The folded words of a text."""
     return _WORD.findall(fold(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A question's search terms, and those that are guesses at a mistyped word."""
+
+    terms: list[str]
+    guessed: frozenset[str]
 
 
 class Analyzer:
@@ -82,42 +91,46 @@ class Analyzer:
             by_initial.setdefault(term[0], []).append(term)
         self._by_initial = by_initial
 
-    def terms(self, text: str, *, question: bool = False) -> list[str]:
-        """The search terms of a text: its stems and its compounds' parts.
-
-        A question's words also bring in the words entries use for them (synonyms), and a word
-        no entry has is read as the closest one that some entry has (a typo).
-        """
+    def terms(self, text: str) -> list[str]:
+        """An entry's search terms: its stems and its compounds' parts."""
         found: list[str] = []
         for word in words_of(text):
             if self.is_stopword(word):
                 continue
-            stem = self.stem(word)
-            parts = [part for part in self.split(word) if not self.is_stopword(part)]
-            if not question:
-                found.append(stem)
-                found.extend(self.stem(part) for part in parts)
-                continue
-            found.extend(self._question_terms(stem, parts))
+            found.append(self.stem(word))
+            found.extend(self.stem(part) for part in self.split(word) if not self.is_stopword(part))
         return found
 
-    def _question_terms(self, stem: str, parts: list[str]) -> list[str]:
-        """A question word's terms: itself if an entry has it, else its parts, else its mended
-        form; then the synonyms of each. A word no entry has and nothing replaced stays, so that
-        it counts against the answer's score."""
-        if stem in self.vocabulary:
-            terms = [stem]  # a compound an entry has too counts once, not again with its parts
-        elif parts:
-            terms = [self.stem(part) for part in parts]
-        elif stem in self._synonyms:
-            terms = []
-        else:
-            mended = self.mend(stem)
-            terms = [mended] if mended is not None else [stem]
-        synonyms = [
-            meaning for term in [stem, *terms] for meaning in self._synonyms.get(term, ())
-        ]
-        return list(dict.fromkeys([*terms, *synonyms]))
+    def query(self, text: str) -> Query:
+        """A question's search terms: for each word, itself if an entry has it, else its
+        compound's parts, else the closest word an entry has (a typo); then their synonyms.
+
+        A word no entry has and nothing replaced stays, so that it counts against the score.
+        """
+        terms: list[str] = []
+        guessed: set[str] = set()
+        for word in words_of(text):
+            if self.is_stopword(word):
+                continue
+            stem = self.stem(word)
+            parts = [self.stem(part) for part in self.split(word) if not self.is_stopword(part)]
+            if stem in self.vocabulary:
+                found = [stem]  # a compound an entry has too counts once, not again with parts
+            elif parts:
+                found = parts
+            elif stem in self._synonyms:
+                found = []
+            else:
+                mended = self.mend(stem)
+                found = [stem] if mended is None else [mended]
+                if mended is not None:
+                    guessed.add(mended)
+            synonyms = [
+                meaning for term in [stem, *found] for meaning in self._synonyms.get(term, ())
+            ]
+            terms.extend([*found, *synonyms])
+        unique = list(dict.fromkeys(terms))
+        return Query(unique, frozenset(guessed))
 
     def split(self, word: str) -> list[str]:
         """The parts of a compound whose parts are known words, longest first part first."""

@@ -20,6 +20,7 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 # BM25's usual constants: term frequency saturates early (short entries), length matters.
 K1 = 1.2
 B = 0.75
+GUESS_WEIGHT = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,16 +56,23 @@ class Index:
 
     def search(self, question: str, limit: int = 3) -> list[Hit]:
         """The best topics for a question, best first, each scored by the share it covers."""
-        terms = list(dict.fromkeys(self.analyzer.terms(question, question=True)))
+        query = self.analyzer.query(question)
+        terms = query.terms
         # A term scores about its idf in an entry that has it once at average length, so the
         # sum over the question's terms is what a perfect entry would score. A word no entry
-        # has counts as much as the rarest word: a question mostly about something else is
-        # not answered with confidence because one of its words matched.
+        # has, or one guessed from a typo, counts as much as the rarest word: a question
+        # mostly about something else is not answered with confidence because a word matched.
         unknown = max(self._idf.values(), default=0.0)
-        attainable = sum(self._idf.get(term, unknown) for term in terms)
+        attainable = sum(
+            unknown if term in query.guessed else self._idf.get(term, unknown) for term in terms
+        )
         if not any(term in self._idf for term in terms):
             return []
-        scores = self._bm25.get_scores(terms)
+        # A guess at a typo may be wrong: it counts half.
+        scores = sum(
+            (GUESS_WEIGHT if term in query.guessed else 1.0) * self._bm25.get_scores([term])
+            for term in terms
+        )
         best = numpy.argsort(-scores, kind="stable")[:limit]
         return [
             Hit(self.topics[i], min(1.0, float(scores[i]) / attainable))
