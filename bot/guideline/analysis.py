@@ -53,8 +53,10 @@ class Analyzer:
         self.language = language
         self.words = words
         self._stemmer = Stemmer.Stemmer(STEMMER_NAMES[language])
-        self._stopwords = frozenset(fold(word) for word in words.stopwords)
-        self._clitics = tuple(fold(clitic) for clitic in words.clitics)
+        # Stop words with every clitic ("hänkin", "saanko") are stop words too.
+        stopwords = [fold(word) for word in words.stopwords]
+        clitics = ["", *(fold(clitic) for clitic in words.clitics)]
+        self._stopwords = frozenset(word + clitic for word in stopwords for clitic in clitics)
         self._parts = frozenset(fold(part) for part in words.compound_parts)
         self._synonyms = {
             self.stem(fold(variant)): tuple(
@@ -64,6 +66,8 @@ class Analyzer:
         }
         self.vocabulary: frozenset[str] = frozenset()
         self._by_initial: dict[str, list[str]] = {}
+        # Entries repeat their words: each word's terms are worked out once per vocabulary.
+        self._word_terms: dict[str, tuple[str, ...]] = {}
 
     def stem(self, word: str) -> str:
         """The stem of a folded word."""
@@ -73,19 +77,15 @@ class Analyzer:
         return [self.stem(word) for word in words_of(text) if not self.is_stopword(word)]
 
     def is_stopword(self, word: str) -> bool:
-        """Whether a folded word is left out of the search, also with a clitic ("hänkin")."""
-        if word in self._stopwords:
-            return True
-        return any(
-            word.endswith(clitic) and word[: -len(clitic)] in self._stopwords
-            for clitic in self._clitics
-        )
+        """Whether a folded word is left out of the search."""
+        return word in self._stopwords
 
     def learn(self, texts: Iterable[str]) -> None:
         """Take the terms of the entries as the vocabulary compounds and typos are matched to."""
         known = {term for text in texts for term in self._plain_terms(text)}
         known.update(term for terms in self._synonyms.values() for term in terms)
         self.vocabulary = frozenset(known)
+        self._word_terms = {}
         by_initial: dict[str, list[str]] = {}
         for term in sorted(self.vocabulary):
             by_initial.setdefault(term[0], []).append(term)
@@ -95,11 +95,18 @@ class Analyzer:
         """An entry's search terms: its stems and its compounds' parts."""
         found: list[str] = []
         for word in words_of(text):
-            if self.is_stopword(word):
-                continue
-            found.append(self.stem(word))
-            found.extend(self.stem(part) for part in self.split(word) if not self.is_stopword(part))
+            terms = self._word_terms.get(word)
+            if terms is None:
+                terms = self._entry_word_terms(word)
+                self._word_terms[word] = terms
+            found.extend(terms)
         return found
+
+    def _entry_word_terms(self, word: str) -> tuple[str, ...]:
+        if self.is_stopword(word):
+            return ()
+        parts = (self.stem(part) for part in self.split(word) if not self.is_stopword(part))
+        return (self.stem(word), *parts)
 
     def query(self, text: str) -> Query:
         """A question's search terms: for each word, itself if an entry has it, else its
