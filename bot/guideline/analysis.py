@@ -26,6 +26,9 @@ _SHORTEST_COMPOUND = 2 * _SHORTEST_PART
 # A typo is mended only in a word long enough for a similarity score to say something.
 _SHORTEST_MENDED = 5
 _MENDING_CUTOFF = 80.0
+# A known term may stand for a longer unknown stem that starts with it and is not much longer.
+_SHORTEST_PREFIX = 3
+_PREFIX_SHARE = 0.6
 
 
 def fold(text: str) -> str:
@@ -69,6 +72,7 @@ class Analyzer:
         }
         self.vocabulary: frozenset[str] = frozenset()
         self._by_initial: dict[str, list[str]] = {}
+        self._known_terms: frozenset[str] = frozenset()
         # Entries repeat their words: each word's terms are worked out once per vocabulary.
         self._word_terms: dict[str, tuple[str, ...]] = {}
 
@@ -88,6 +92,7 @@ class Analyzer:
         known = {term for text in texts for term in self._plain_terms(text)}
         known.update(term for terms in self._synonyms.values() for term in terms)
         self.vocabulary = frozenset(known)
+        self._known_terms = self.vocabulary | frozenset(self._synonyms)
         self._word_terms = {}
         by_initial: dict[str, list[str]] = {}
         for term in sorted(self.vocabulary):
@@ -165,7 +170,11 @@ class Analyzer:
         return self._known(head) or (head[-1] in "sn" and self._known(head[:-1]))
 
     def mend(self, stem: str) -> str | None:
-        """The known term a mistyped stem most likely meant, if one is close enough."""
+        """The known term a stem most likely meant: the longest known term it starts with (an
+        ending the stemmer left, "gymm|et"), else the closest one if close enough (a typo)."""
+        for end in range(len(stem) - 1, _SHORTEST_PREFIX - 1, -1):
+            if end >= _PREFIX_SHARE * len(stem) and stem[:end] in self._known_terms:
+                return stem[:end]
         if len(stem) < _SHORTEST_MENDED:
             return None
         # Typos rarely hit the first letter; looking only there keeps this fast.
