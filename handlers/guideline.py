@@ -123,7 +123,7 @@ async def answer_question(message: Message, context: BotContext, question: str) 
         return
     kind = find_identifying(question)
     if kind is not None:
-        await context.session.rollback()  # refused before any search or storage
+        await context.session.commit()  # refused before any search: the question is not stored
         await message.reply_text(refusal(t, kind))
         return
     guide = current_guide()
@@ -182,7 +182,7 @@ async def ask(update: Update, context: BotContext) -> None:
         return
     question = message.text.partition(" ")[2].strip()
     if not question:
-        await context.session.rollback()
+        await context.session.commit()  # nothing of the question to store
         await message.reply_text(
             context.t.gettext(
                 "Write your question after /ask, for example: /ask How long is the card valid? "
