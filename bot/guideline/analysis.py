@@ -64,12 +64,17 @@ class Analyzer:
         clitics = ["", *(fold(clitic) for clitic in words.clitics)]
         self._stopwords = frozenset(word + clitic for word in stopwords for clitic in clitics)
         self._parts = frozenset(fold(part) for part in words.compound_parts)
-        self._synonyms = {
-            self.stem(fold(variant)): tuple(
-                term for meaning in meanings for term in self._plain_terms(meaning)
-            )
-            for variant, meanings in words.synonyms.items()
-        }
+        # A one-word variant is looked up by its stem; a phrase ("run out") by its first stem,
+        # then matched word for word, stop words included.
+        self._synonyms: dict[str, tuple[str, ...]] = {}
+        self._phrases: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        for variant, meanings in words.synonyms.items():
+            stems = tuple(self.stem(word) for word in words_of(variant))
+            terms = tuple(term for meaning in meanings for term in self._plain_terms(meaning))
+            if len(stems) == 1:
+                self._synonyms[stems[0]] = terms
+            elif stems:
+                self._phrases.setdefault(stems[0], []).append((stems, terms))
         self.vocabulary: frozenset[str] = frozenset()
         self._by_initial: dict[str, list[str]] = {}
         self._known_terms: frozenset[str] = frozenset()
@@ -124,10 +129,14 @@ class Analyzer:
         """
         terms: list[str] = []
         guessed: set[str] = set()
-        for word in words_of(text):
+        words = words_of(text)
+        stems = [self.stem(word) for word in words]
+        for position, (word, stem) in enumerate(zip(words, stems, strict=True)):
+            for phrase, meanings in self._phrases.get(stem, ()):
+                if tuple(stems[position : position + len(phrase)]) == phrase:
+                    terms.extend(meanings)
             if self.is_stopword(word):
                 continue
-            stem = self.stem(word)
             parts = [self.stem(part) for part in self.split(word) if not self.is_stopword(part)]
             if stem in self.vocabulary:
                 found = [stem]  # a compound an entry has too counts once, not again with parts
