@@ -40,6 +40,9 @@ def test_finnish_questions_find_their_entries(question: str, topic: str) -> None
         ("Kortet har gatt ut, hur fornyar jag det?", "card.renewal"),
         ("Maste klienten visa legitimation i biljettkassan?", "tickets.id_check"),
         ("Vilka uppgifter ar obligatoriska i formularet?", "form.required_fields"),
+        # A synonym of two words, and an ending the stemmer leaves ("ungar|na").
+        ("Kortet har löpt ut, vad gör jag nu?", "card.renewal"),
+        ("Får man ta med ungarna?", "tickets.children"),
     ],
 )
 def test_swedish_questions_find_their_entries(question: str, topic: str) -> None:
