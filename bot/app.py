@@ -15,6 +15,7 @@ from bot import i18n, jobs, menu
 from bot.context import BotContext, KaikuApplication, Services
 from bot.errors import on_error
 from bot.flood import ReplyRetries
+from bot.guideline.guide import current_guide
 from bot.incoming import SkipUnreadableUpdates
 from bot.outbox import OutboxCourier
 from bot.settings import Settings
@@ -91,6 +92,9 @@ async def start_up(application: Application[Any, Any, Any, Any, Any, Any]) -> No
         await deployment.put(session, deployment.BOT_USERNAME, application.bot.username)
         await session.commit()
     await menu.set_default_menu(application.bot, services.settings.default_language)
+    # The guideline answers are loaded now (once per process; again only when a file changes),
+    # so that a broken entries file stops the start, not a question.
+    current_guide()
     log.info("started as @%s", application.bot.username)
 
 

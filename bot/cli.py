@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from bot import admin, logs
 from bot.sandbox import demo
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import SUPPORTED_LANGUAGES, Settings, SettingsError, load_settings
 from storage import migrate
 from storage.db import Database, create_engine
 
@@ -80,6 +80,16 @@ def parser() -> argparse.ArgumentParser:
     invite.add_argument("--org", metavar="ORGANISATION")
     _locality_option(invite)
 
+    guideline = commands.add_parser("guideline", help="the guideline answers")
+    guideline_commands = guideline.add_subparsers(dest="guideline_command", required=True)
+    guideline_ask = guideline_commands.add_parser(
+        "ask", help="print the three best entries for a question, as the bot finds them"
+    )
+    guideline_ask.add_argument("question", metavar="QUESTION")
+    guideline_ask.add_argument(
+        "--lang", choices=SUPPORTED_LANGUAGES, help="the reader's language (default: the bot's)"
+    )
+
     person = commands.add_parser("person", help="people")
     person_commands = person.add_subparsers(dest="person_command", required=True)
     person_list = person_commands.add_parser("list", help="everyone with a role")
@@ -148,6 +158,26 @@ async def _require_current_schema(settings: Settings) -> None:
         raise CommandError("the database is not up to date: run `kaikubot db upgrade` first")
 
 
+def ask_guideline(question: str, reader_language: str) -> list[str]:
+    """The three best entries for a question, one line each: rank, topic key, score, title."""
+    from bot.guideline.guide import current_guide  # the search libraries only when asked
+    from bot.rules.privacy import find_identifying
+
+    kind = find_identifying(question)
+    if kind is not None:
+        raise CommandError(
+            f"the question seems to contain a {kind.value.replace('_', ' ')}: ask without it"
+        )
+    guide = current_guide()
+    answer = guide.ask(question, reader_language)
+    if not answer.hits:
+        return ["No entry matches the question."]
+    return [
+        f"{rank}. {hit.topic}  {hit.score:.2f}  {guide.entry(reader_language, hit.topic).title}"
+        for rank, hit in enumerate(answer.hits, start=1)
+    ]
+
+
 def run(settings: Settings) -> None:
     """Start polling Telegram until interrupted."""
     from bot.app import ALLOWED_UPDATES, build_application
@@ -177,6 +207,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("The database is up to date.")
         elif arguments.command == "db" and arguments.db_command == "revision":
             asyncio.run(_revision(settings, arguments.message))
+        elif arguments.command == "guideline":
+            reader = arguments.lang or settings.default_language
+            for line in ask_guideline(arguments.question, reader):
+                print(line)
         else:
             command = (
                 _invite_command(arguments) if arguments.command == "invite" else arguments.admin

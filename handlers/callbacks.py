@@ -11,9 +11,24 @@ LANGUAGE = "language"
 ISSUE = "iss"
 INVITE = "inv"
 ISSUE_AGAIN = "issue:again"
+# Guideline answers: "guide:area[:<area>]", "guide:topic:<topic key>",
+# "guide:more:<topic key>:<question id or 0>", "guide:vote:<question id>:<up|down>".
+GUIDE_AREA = "guide:area"
+GUIDE_TOPIC = "guide:topic"
+GUIDE_MORE = "guide:more"
+GUIDE_VOTE = "guide:vote"
 
 # Every prefix in use (the authorization matrix test checks each has a row).
-PREFIXES = (LANGUAGE, ISSUE, INVITE, ISSUE_AGAIN)
+PREFIXES = (
+    LANGUAGE,
+    ISSUE,
+    INVITE,
+    ISSUE_AGAIN,
+    GUIDE_AREA,
+    GUIDE_TOPIC,
+    GUIDE_MORE,
+    GUIDE_VOTE,
+)
 SEPARATOR = ":"
 
 
@@ -34,3 +49,12 @@ def parts(prefix: str, payload: str) -> list[str]:
     """The parts of a payload after its prefix (prefixes may contain the separator)."""
     rest = payload.removeprefix(prefix).removeprefix(SEPARATOR)
     return rest.split(SEPARATOR) if rest else []
+
+
+_IDENTIFIER = re.compile(r"[0-9]{1,9}")
+
+
+def identifier(value: str) -> int:
+    """A button's database id, or 0 (which matches nothing) when the value is no id at all
+    (forged, "²", or longer than any id)."""
+    return int(value) if _IDENTIFIER.fullmatch(value) else 0

@@ -12,9 +12,9 @@ from typing import Any
 
 from bot.audience import only
 from bot.forms import Choice, Finished, Form, Outcome, Question, Refusal, Step, Turn
-from bot.forms.buttons import identifier
 from bot.i18n import Translator
 from handlers import callbacks
+from handlers.callbacks import identifier
 from handlers.wording import role_name, role_with_scope
 from storage import deployment, invitations, scopes
 from storage.models import Role

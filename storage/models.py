@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Enum,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -399,4 +400,32 @@ class Issuance(Base):
         Index("ix_issuance_card", "card_id"),
         CheckConstraint("children BETWEEN 0 AND 30", name="children"),
         CheckConstraint("wellbeing IS NULL OR wellbeing BETWEEN 1 AND 5", name="wellbeing"),
+    )
+
+
+class GuidelineQuestion(Base):
+    """One question put to the guideline answers: always counted, its text kept only when useful.
+
+    The text is kept when the answer scored below the "sure" threshold or the person pressed 👎,
+    so that coordinators can improve the entries; any other question is a count, not a text.
+    """
+
+    __tablename__ = "guideline_question"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Who asked, so that only they can rate the answer (a staff member, never a client).
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    # The question's language, and the topic key of the best entry (None: nothing matched).
+    language: Mapped[str] = mapped_column(String(8))
+    topic: Mapped[str | None] = mapped_column(String(100))
+    score: Mapped[float] = mapped_column(Float)
+    sure: Mapped[bool]
+    question: Mapped[str | None] = mapped_column(Text)
+    # "up" or "down" once the person rated the answer.
+    vote: Mapped[str | None] = mapped_column(String(4))
+
+    __table_args__ = (
+        CheckConstraint("vote IS NULL OR vote IN ('up', 'down')", name="vote"),
+        Index("ix_guideline_question_asked_at", "asked_at"),
     )

@@ -39,6 +39,13 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "iss": (N, N, N, N, N, N),
     "inv": (N, N, N, N, N, N),
     "issue:again": (N, Y, N, N, N, N),
+    # Guideline answers: everyone with a role; a vote on no question of one's own is expired.
+    "/ask": (N, Y, Y, Y, N, Y),
+    "/guide": (N, Y, Y, Y, N, Y),
+    "guide:area": (N, Y, Y, Y, N, Y),
+    "guide:topic": (N, Y, Y, Y, N, Y),
+    "guide:more": (N, Y, Y, Y, N, Y),
+    "guide:vote": (N, N, N, N, N, N),
 }
 
 # A realistic payload for each callback prefix ({org} and {unit} are Espoo's).
@@ -47,6 +54,10 @@ PAYLOADS = {
     "iss": "iss:0:kind:new",
     "inv": "inv:1:unit:{unit}",
     "issue:again": "issue:again",
+    "guide:area": "guide:area:card",
+    "guide:topic": "guide:topic:card.validity",
+    "guide:more": "guide:more:card.renewal:0",
+    "guide:vote": "guide:vote:999999:up",
 }
 
 REFUSALS = (

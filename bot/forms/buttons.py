@@ -53,14 +53,6 @@ def parse(payload: str | None) -> Pressed | None:
     return Pressed(found["form"], int(found["version"]), found["action"], found["value"] or "")
 
 
-_IDENTIFIER = re.compile(r"[0-9]{1,9}")
-
-
-def identifier(value: str) -> int:
-    """A button's database id, or 0 (which matches nothing) when the value is no id at all."""
-    return int(value) if _IDENTIFIER.fullmatch(value) else 0
-
-
 def pattern(form: str) -> re.Pattern[str]:
     """What the callback data of every button of a form starts with."""
     return re.compile(rf"^{re.escape(form)}{SEPARATOR}")

@@ -10,7 +10,6 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.forms import Finished, Outcome, Refusal
-from bot.forms.buttons import identifier
 from bot.rules.background import (
     AnswerError,
     Gender,
@@ -24,6 +23,7 @@ from bot.rules.background import (
 from bot.rules.card_numbers import MOBILE_ONLY, CardNumberFormatError, check_typed_card_number
 from bot.rules.privacy import IdentifyingInputError, IdentifyingKind
 from handlers import callbacks
+from handlers.callbacks import identifier
 from handlers.issuing.form import Step
 from handlers.issuing.questions import IssueTurn
 from handlers.issuing.summary import recorded, validity_end

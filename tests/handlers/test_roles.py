@@ -26,6 +26,8 @@ DESCRIPTIONS = {
     "help": "What I can do for you",
     "issue": "Issue a Kaikukortti card",
     "invite": "Invite someone into a role",
+    "ask": "Ask about the Kaikukortti guidelines in your own words",
+    "guide": "Browse the Kaikukortti guidelines by topic",
     "me": "Your roles and what I store about you",
     "language": "Choose the language: suomi, svenska, English",
     "cancel": "Stop what we are doing",
@@ -42,9 +44,9 @@ STRANGER = {
     "sv": "Hej! Jag är Kaikubot, assistent för personalen som delar ut Kaikukortet",
 }
 # Exactly the commands of each role, in menu order.
-ISSUERS = ["help", "issue", "me", "language", "cancel"]
-CONTACTS = ["help", "me", "language", "cancel"]
-COORDINATORS = ["help", "invite", "me", "language", "cancel"]
+ISSUERS = ["help", "issue", "ask", "guide", "me", "language", "cancel"]
+CONTACTS = ["help", "ask", "guide", "me", "language", "cancel"]
+COORDINATORS = ["help", "invite", "ask", "guide", "me", "language", "cancel"]
 
 
 def described(language: str, command: str) -> str:
@@ -194,7 +196,7 @@ async def test_the_menu_follows_the_roles_as_they_are_gained_and_taken_away(
     await ilona.send(f"/start {await invitation_code(app, Role.COORDINATOR, espoo_id)}")
     await delivered(app)
     assert telegram.commands_seen_by(ilona.id) == menu(
-        "en", ["help", "issue", "invite", "me", "language", "cancel"]
+        "en", ["help", "issue", "invite", "ask", "guide", "me", "language", "cancel"]
     )
 
     # Deactivated from the command line: the strangers' menu.

@@ -1,0 +1,81 @@
+"""One language's search index: BM25 over the analysed entries (bm25s)."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+import bm25s
+import numpy
+
+from bot.guideline.analysis import Analyzer
+from bot.guideline.entries import Entry
+
+# bm25s sets its own logger to DEBUG when imported, so that every index built would be logged
+# under any root level; it says nothing the bot's log needs.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+# BM25's usual constants: term frequency saturates early (short entries), length matters.
+K1 = 1.2
+B = 0.75
+GUESS_WEIGHT = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A topic found for a question, with how much of the question it covers (0 to 1)."""
+
+    topic: str
+    score: float
+
+
+def searchable_text(entry: Entry) -> str:
+    """What an entry is found by: its title and keywords count twice, its text once."""
+    head = " ".join([entry.title, *entry.keywords])
+    return " ".join([head, head, entry.answer, entry.more])
+
+
+class Index:
+    """The entries of one language, ranked for a question by BM25."""
+
+    def __init__(self, analyzer: Analyzer, entries: list[Entry]) -> None:
+        self.analyzer = analyzer
+        texts = [searchable_text(entry) for entry in entries]
+        analyzer.learn(texts)
+        corpus = [analyzer.terms(text) for text in texts]
+        self.topics = [entry.topic for entry in entries]
+        self._bm25 = bm25s.BM25(k1=K1, b=B)
+        self._bm25.index(corpus, show_progress=False)
+        frequencies = Counter(term for terms in corpus for term in set(terms))
+        count = len(corpus)
+        self._idf = {
+            term: math.log(1 + (count - df + 0.5) / (df + 0.5)) for term, df in frequencies.items()
+        }
+
+    def search(self, question: str, limit: int = 3) -> list[Hit]:
+        """The best topics for a question, best first, each scored by the share it covers."""
+        query = self.analyzer.query(question)
+        terms = query.terms
+        # A term scores about its idf in an entry that has it once at average length, so the
+        # sum over the question's terms is what a perfect entry would score. A word no entry
+        # has, or one guessed from a typo, counts as much as the rarest word: a question
+        # mostly about something else is not answered with confidence because a word matched.
+        unknown = max(self._idf.values(), default=0.0)
+        attainable = sum(
+            unknown if term in query.guessed else self._idf.get(term, unknown) for term in terms
+        )
+        if not any(term in self._idf for term in terms):
+            return []
+        # A guess at a typo may be wrong: it counts half.
+        scores = sum(
+            (GUESS_WEIGHT if term in query.guessed else 1.0) * self._bm25.get_scores([term])
+            for term in terms
+        )
+        best = numpy.argsort(-scores, kind="stable")[:limit]
+        return [
+            Hit(self.topics[i], min(1.0, float(scores[i]) / attainable))
+            for i in best
+            if scores[i] > 0
+        ]

@@ -1,0 +1,87 @@
+"""The search finds entries across inflection, compounds, missing ä/ö, typos and languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.guideline.guide import current_guide
+
+
+def best(question: str, reader: str) -> str:
+    answer = current_guide().ask(question, reader)
+    assert answer.hits, question
+    return answer.hits[0].topic
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # Inflected forms and compounds.
+        ("Saako kortinhaltija ottaa lapsenlapsensa mukaan näytökseen?", "tickets.children"),
+        ("Onko kortinmyöntäjän pakko kertoa kortista jokaiselle?", "eligibility.not_discretionary"),
+        ("Mitä tehdään kadonneelle kortille?", "card.lost"),
+        # No ä or ö, as typed on a phone.
+        ("Tarviiko asiakkaan nayttaa tulotodistus?", "eligibility.income_proof"),
+        ("kuinka kauan kortti on voimassa", "card.validity"),
+        # Typos.
+        ("Pääseeko avustja ilmaiseksi?", "tickets.assistant"),
+        ("Kuinka kauan kortti on voimasa?", "card.validity"),
+        ("Kuinka pitkä voimassaoloaika kortilla on?", "card.validity"),
+    ],
+)
+def test_finnish_questions_find_their_entries(question: str, topic: str) -> None:
+    assert best(question, "fi") == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("Får barnbarnen följa med på konserten?", "tickets.children"),
+        ("Kortet har gatt ut, hur fornyar jag det?", "card.renewal"),
+        ("Maste klienten visa legitimation i biljettkassan?", "tickets.id_check"),
+        ("Vilka uppgifter ar obligatoriska i formularet?", "form.required_fields"),
+        # A synonym of two words, and an ending the stemmer leaves ("ungar|na").
+        ("Kortet har löpt ut, vad gör jag nu?", "card.renewal"),
+        ("Får man ta med ungarna?", "tickets.children"),
+    ],
+)
+def test_swedish_questions_find_their_entries(question: str, topic: str) -> None:
+    assert best(question, "sv") == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("Can the client's grandkids get free tickets too?", "tickets.children"),
+        ("The client lost her card, what now?", "card.lost"),
+        ("Do I have to see a payslip first?", "eligibility.income_proof"),
+        ("Does the card work in the swimming pool?", "tickets.sports"),
+    ],
+)
+def test_english_questions_find_their_entries(question: str, topic: str) -> None:
+    assert best(question, "en") == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Kuinka kauan kortti on voimassa?", "fi"),
+        ("Hur länge gäller kortet?", "sv"),
+        ("How long is the card valid?", "en"),
+    ],
+)
+@pytest.mark.parametrize("reader", ["fi", "sv", "en"])
+def test_the_question_language_is_told_from_its_words(
+    question: str, language: str, reader: str
+) -> None:
+    answer = current_guide().ask(question, reader)
+
+    assert answer.question_language == language
+    assert answer.hits[0].topic == "card.validity"
+    assert answer.sure
+
+
+def test_a_question_about_nothing_in_the_guidelines_is_not_sure() -> None:
+    answer = current_guide().ask("Mikä on Suomen pääkaupunki?", "fi")
+
+    assert not answer.sure
