@@ -22,6 +22,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("help", N_("What I can do for you"), ANYONE),
     Command("issue", N_("Issue a Kaikukortti card"), only(Role.ISSUER)),
     Command("invite", N_("Invite someone into a role"), only(Role.COORDINATOR)),
+    Command("summary", N_("Summary of the cards issued in your locality"), only(Role.COORDINATOR)),
     Command("me", N_("Your roles and what I store about you"), PEOPLE),
     Command("language", N_("Choose the language: suomi, svenska, English"), PEOPLE),
     Command("cancel", N_("Stop what we are doing"), PEOPLE),

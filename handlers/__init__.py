@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.context import KaikuApplication
-from handlers import basics, fallback, invitations, issuing, me
+from handlers import basics, fallback, invitations, issuing, me, summaries
 
 
 def register(application: KaikuApplication) -> None:
@@ -14,5 +14,6 @@ def register(application: KaikuApplication) -> None:
     application.add_handlers(invitations.build())
     application.add_handlers(basics.build())
     application.add_handlers(me.build())
+    application.add_handlers(summaries.build())
     # Last: anything else a person writes gets a pointer to /help instead of silence.
     application.add_handlers(fallback.build())

@@ -12,9 +12,11 @@ INVITE_UNIT = "invite:unit"
 # The issuing form: "iss:<form version>:<action>[:<value>]"; the version retires old buttons.
 ISSUE = "iss"
 ISSUE_AGAIN = "issue:again"
+# A coordinator's summary: "summary:<preset period>".
+SUMMARY = "summary"
 
 # Every prefix in use (the authorization matrix test checks each has a row).
-PREFIXES = (LANGUAGE, INVITE_ROLE, INVITE_ORG, INVITE_UNIT, ISSUE, ISSUE_AGAIN)
+PREFIXES = (LANGUAGE, INVITE_ROLE, INVITE_ORG, INVITE_UNIT, ISSUE, ISSUE_AGAIN, SUMMARY)
 SEPARATOR = ":"
 
 
