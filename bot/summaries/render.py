@@ -15,7 +15,7 @@ from babel.numbers import format_percent
 from telegram.constants import MessageLimit
 
 from bot.i18n import Translator
-from bot.summaries.anonymity import Sum, hidden
+from bot.summaries.anonymity import Sum, hidden, is_small
 from storage.models import IssuanceKind
 from storage.summaries import (
     GENDERS,
@@ -26,7 +26,10 @@ from storage.summaries import (
     Period,
 )
 
-SUPPRESSED = "< 5"
+# Hidden counts: a small one (1–4), and one hidden only so that a small one cannot be
+# worked out from a total (it is 5 or more: saying so tells nothing that helps).
+SMALL = "< 5"
+NOT_SMALL = "≥ 5"
 TOTAL = ("total",)
 
 
@@ -98,18 +101,19 @@ class Writer:
         self.current, self.previous = publish(figures)
 
     def count(self, key: Hashable) -> str:
-        """A count of the period, or "< 5"."""
+        """A count of the period, or "< 5" (or "≥ 5") when it is hidden."""
+        count = self.current.counts[key]
         if not self.current.visible(key):
-            return SUPPRESSED
-        return self.t.number(self.current.counts[key])
+            return SMALL if is_small(count) else NOT_SMALL
+        return self.t.number(count)
 
     def count_with_share(self, key: Hashable) -> str:
         """A count with its share of the period's cards, where both may be shown."""
         shown = self.count(key)
-        total = self.current.counts[TOTAL]
-        if not (self.current.visible(key) and self.current.visible(TOTAL)) or total == 0:
+        count, total = self.current.counts[key], self.current.counts[TOTAL]
+        if count == 0 or not (self.current.visible(key) and self.current.visible(TOTAL)):
             return shown
-        return f"{shown} ({percent(self.t, self.current.counts[key] / total)})"
+        return f"{shown} ({percent(self.t, count / total)})"
 
     def change(self, key: Hashable) -> str | None:
         """The change from the previous period, when both counts may be shown."""
@@ -254,6 +258,11 @@ def render(figures: Figures, t: Translator) -> str:
     )
     lines += ["", *children_lines(writer)]
     lines += ["", *network_lines(t, figures)]
+    if writer.current.hidden or writer.previous.hidden or is_small(figures.expiring):
+        lines += [
+            "",
+            t.gettext("< 5 and ≥ 5 stand for numbers hidden to keep the card holders anonymous."),
+        ]
     return "\n".join(lines)
 
 
@@ -279,7 +288,7 @@ def children_lines(writer: Writer) -> list[str]:
     t, figures = writer.t, writer.figures
     key = ("children", True)
     if not writer.current.visible(key):
-        return [t.gettext("Holders with minor children: {count}").format(count=SUPPRESSED)]
+        return [t.gettext("Holders with minor children: {count}").format(count=writer.count(key))]
     return [
         t.ngettext(
             "Holders with minor children: {count}; {children} child in all",
@@ -293,7 +302,7 @@ def network_lines(t: Translator, figures: Figures) -> list[str]:
     """What needs the coordinator's attention: expiring cards, quiet units, contacts, notices."""
     lines = [
         t.gettext("Cards expiring in the next 30 days: {count}").format(
-            count=SUPPRESSED if 0 < figures.expiring < 5 else t.number(figures.expiring)
+            count=SMALL if is_small(figures.expiring) else t.number(figures.expiring)
         ),
         t.gettext("Units with no card in 60 days: {count}").format(
             count=t.number(len(figures.idle_units))
