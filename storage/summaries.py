@@ -259,10 +259,18 @@ class _Totals:
     kinds: dict[IssuanceKind, int] = field(default_factory=lambda: dict.fromkeys(IssuanceKind, 0))
     by_unit: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     ages: dict[AgeGroup, int] = field(default_factory=lambda: dict.fromkeys(AgeGroup, 0))
-    genders: dict[str | None, int] = field(default_factory=dict)
-    life_situations: dict[str | None, int] = field(default_factory=dict)
-    wellbeing: dict[int | None, int] = field(default_factory=dict)
-    mobile: dict[bool | None, int] = field(default_factory=dict)
+    genders: dict[str | None, int] = field(
+        default_factory=lambda: dict.fromkeys([*GENDERS, None], 0)
+    )
+    life_situations: dict[str | None, int] = field(
+        default_factory=lambda: dict.fromkeys([*LIFE_SITUATIONS, None], 0)
+    )
+    wellbeing: dict[int | None, int] = field(
+        default_factory=lambda: dict.fromkeys([*WELLBEING_SCORES, None], 0)
+    )
+    mobile: dict[bool | None, int] = field(
+        default_factory=lambda: dict.fromkeys([True, False, None], 0)
+    )
     with_children: int = 0
     children: int = 0
 
@@ -348,7 +356,7 @@ async def _issuance_totals(
 
 def _add(target: dict[Any, int], counts: list[tuple[Any, Any]], row: Any) -> None:
     for value, column in counts:
-        target[value] = target.get(value, 0) + int(row[column.name] or 0)
+        target[value] += int(row[column.name] or 0)
 
 
 def _locality_units(locality_id: int) -> Any:

@@ -120,6 +120,8 @@ class Writer:
         if not (self.current.visible(key) and self.previous.visible(key)):
             return None
         now, before = self.current.counts[key], self.previous.counts[key]
+        if now == before == 0:
+            return None
         difference = signed(self.t.number(now - before), now - before)
         if before == 0:
             return difference
@@ -144,7 +146,7 @@ def item(t: Translator, label: str, value: str) -> str:
 def period_text(t: Translator, period: Period) -> str:
     """A period as the reader writes a range of dates."""
     if period.start == period.end:
-        return t.date(period.start)
+        return t.date(period.start, "medium")
     return format_interval(period.start, period.end, skeleton="yMMMd", locale=t.locale)
 
 
@@ -276,9 +278,9 @@ def organisation_lines(writer: Writer) -> list[str]:
                 name=organisation.name, count=writer.count(("organisation", organisation.id))
             )
         )
+        # No indentation: Telegram trims the spaces a split message would start with.
         lines += [
-            "   " + item(t, unit.name, writer.count(("unit", unit.id)))
-            for unit in organisation.units
+            item(t, unit.name, writer.count(("unit", unit.id))) for unit in organisation.units
         ]
     return lines
 

@@ -75,6 +75,7 @@ class Seeded:
 
     network: Network
     issuer_id: int
+    coordinator_id: int
     coordinator_telegram_id: int
 
 
@@ -131,7 +132,9 @@ def _at(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=10)
 
 
-async def seed(database: Database, coordinator_telegram_id: int = 7001) -> Seeded:
+async def seed(
+    database: Database, coordinator_telegram_id: int = 7001, coordinator_language: str | None = None
+) -> Seeded:
     """Espoo's network, its people, its cards, its audit log and its outbox."""
     built = await build_network(database)
     units = built.units
@@ -151,7 +154,10 @@ async def seed(database: Database, coordinator_telegram_id: int = 7001) -> Seede
         issuer = await people.add(session, telegram_id=7002, display_name="Iris")
         people.grant(session, issuer, Role.ISSUER, unit_id=units["family"])
         coordinator = await people.add(
-            session, telegram_id=coordinator_telegram_id, display_name="Kaisa"
+            session,
+            telegram_id=coordinator_telegram_id,
+            display_name="Kaisa",
+            language=coordinator_language,
         )
         people.grant(session, coordinator, Role.COORDINATOR, locality_id=built.localities["espoo"])
         # Contact-person changes in November: Social services gets one (1), Red Cross's
@@ -178,7 +184,7 @@ async def seed(database: Database, coordinator_telegram_id: int = 7001) -> Seede
             .where(AuditEvent.at > _at(date(2026, 10, 1)))
             .values(at=_at(date(2026, 11, 15)))
         )
-        issuer_id = issuer.id
+        issuer_id, coordinator_id = issuer.id, coordinator.id
 
         for unit, kind, day, *background in NOVEMBER_ISSUANCES:
             birth_year, children, gender, life, wellbeing, mobile = background
@@ -260,4 +266,4 @@ async def seed(database: Database, coordinator_telegram_id: int = 7001) -> Seede
                 )
             )
         await session.commit()
-    return Seeded(built, issuer_id, coordinator_telegram_id)
+    return Seeded(built, issuer_id, coordinator_id, coordinator_telegram_id)

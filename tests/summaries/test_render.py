@@ -37,8 +37,8 @@ async def test_the_summary_shows_counts_shares_and_changes_that_may_be_shown(
         "Cards issued: 16 (+6, +60% on the previous period)",
         "• New card: 10 (+4, +67% on the previous period)",
         "Red Cross: 6",
-        "   • Helpline: 6",
-        "   • Library desk: 0",
+        "• Helpline: 6",
+        "• Library desk: 0",
         "• 16–29: 6 (38%)",
         "• Woman: 8 (50%)",
         "• Man: 5 (31%)",
@@ -62,8 +62,8 @@ async def test_small_counts_are_hidden_and_so_is_the_next_smallest_of_their_sum(
     assert "• Replacement of a lost card: < 5" in lines
     assert "• Renewal: ≥ 5" in lines
     # Units: Youth station 3 is small; Family centre 7 goes too, else 3 = 10 - 7.
-    assert "   • Youth station: < 5" in lines
-    assert "   • Family centre: ≥ 5" in lines
+    assert "• Youth station: < 5" in lines
+    assert "• Family centre: ≥ 5" in lines
     assert "Social services: 10" in lines
     # Mobile card: 3 not answered; 5 yes goes too (no share for it), the 8 stays.
     assert "• Yes: ≥ 5" in lines
