@@ -41,6 +41,9 @@ MATRIX: dict[str, tuple[str, ...]] = {
     # A form button with no form under way is refused as expired (issuers) or by role.
     "iss": (N, N, N, N, N, N),
     "issue:again": (N, Y, N, N, N, N),
+    # Each coordinator gets their own locality's summary.
+    "/summary": (N, N, N, Y, N, Y),
+    "summary": (N, N, N, Y, N, Y),
 }
 
 # A realistic payload for each callback prefix ({org} and {unit} are Espoo's).
@@ -51,6 +54,7 @@ PAYLOADS = {
     "invite:unit": "invite:unit:{unit}",
     "iss": "iss:0:kind:new",
     "issue:again": "issue:again",
+    "summary": "summary:this_month",
 }
 
 REFUSALS = (

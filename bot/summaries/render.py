@@ -139,8 +139,8 @@ class Writer:
 
 
 def item(t: Translator, label: str, value: str) -> str:
-    """One line of a list."""
-    return t.gettext("• {label}: {value}").format(label=label, value=value)
+    """One line of a list (the same in every language: a label and its value)."""
+    return f"• {label}: {value}"
 
 
 def period_text(t: Translator, period: Period) -> str:
@@ -273,11 +273,7 @@ def organisation_lines(writer: Writer) -> list[str]:
     t = writer.t
     lines = ["", t.gettext("By organisation and unit:")]
     for organisation in writer.figures.organisations:
-        lines.append(
-            t.gettext("{name}: {count}").format(
-                name=organisation.name, count=writer.count(("organisation", organisation.id))
-            )
-        )
+        lines.append(f"{organisation.name}: {writer.count(('organisation', organisation.id))}")
         # No indentation: Telegram trims the spaces a split message would start with.
         lines += [
             item(t, unit.name, writer.count(("unit", unit.id))) for unit in organisation.units
