@@ -237,7 +237,11 @@ class AuditEvent(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
-    __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_id"),)
+    __table_args__ = (
+        Index("ix_audit_event_entity", "entity", "entity_id"),
+        # The summaries look for role changes of a period among every card's event.
+        Index("ix_audit_event_action", "action", "at"),
+    )
 
 
 class Invitation(Base):
@@ -400,6 +404,24 @@ class Issuance(Base):
     __table_args__ = (
         Index("ix_issuance_unit", "unit_id", "issued_on"),
         Index("ix_issuance_card", "card_id"),
+        # The summaries count a period's issuances from this index alone, never reading the
+        # table (storage.summaries): every column they look at is in it. On SQLite it took a
+        # year's summary of 1,000,000 issuances from ~2 s to ~0.2 s (bench/summary.py).
+        Index(
+            "ix_issuance_summary",
+            "unit_id",
+            "issued_on",
+            "kind",
+            "birth_year",
+            "gender",
+            "life_situation",
+            "wellbeing",
+            "mobile_card",
+            "children",
+            "voided_at",
+        ),
+        # Cards about to expire.
+        Index("ix_issuance_valid_until", "valid_until"),
         CheckConstraint("children BETWEEN 0 AND 30", name="children"),
         CheckConstraint("wellbeing IS NULL OR wellbeing BETWEEN 1 AND 5", name="wellbeing"),
     )

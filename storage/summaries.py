@@ -18,9 +18,7 @@ from sqlalchemy import (
     and_,
     case,
     exists,
-    extract,
     func,
-    literal,
     or_,
     select,
 )
@@ -77,9 +75,6 @@ class AgeGroup(StrEnum):
     FROM_45 = "45-64"
     FROM_65 = "65+"
 
-
-# (first age of the group, group), oldest first: the first whose age is reached wins.
-AGE_LIMITS = ((65, AgeGroup.FROM_65), (45, AgeGroup.FROM_45), (30, AgeGroup.FROM_30))
 
 # The answers of the form's voluntary questions, as stored (bot.rules.background owns their
 # meaning; None: not answered).
@@ -183,16 +178,15 @@ async def compute(
     if locality is None:
         raise LookupError(f"no locality {locality_id}")
     units = await _units(session, locality_id)
-    totals = await _issuance_totals(session, locality_id, period)
-    current = totals.get(True, _Totals())
-    previous = totals.get(False, _Totals())
+    current = await _issuance_totals(session, locality_id, period)
+    previous_kinds = await _kinds(session, locality_id, period.previous())
     organisations = _organisation_counts(units, current.by_unit)
     return Figures(
         locality=locality,
         period=period,
         today=today,
         kinds=current.kinds,
-        previous_kinds=previous.kinds,
+        previous_kinds=previous_kinds,
         organisations=organisations,
         ages=current.ages,
         genders=current.genders,
@@ -290,68 +284,97 @@ def _answer_counts(
     return counts
 
 
-async def _issuance_totals(
-    session: AsyncSession, locality_id: int, period: Period
-) -> dict[bool, _Totals]:
-    """The period's and the previous period's issuances, counted in one pass over them.
+async def _issuance_totals(session: AsyncSession, locality_id: int, period: Period) -> _Totals:
+    """The period's issuances, every breakdown counted in one pass over them (per year).
 
-    One row per unit, kind and period; every breakdown is a sum of conditions, so the
-    database reads each issuance once, however many figures come of it.
+    One row per unit and kind; each breakdown is a sum of conditions, so the database reads
+    each issuance once (from ix_issuance_summary alone), however many figures come of it.
+    A period across New Year is counted a year at a time: within a year, the age a holder
+    turns is a comparison of the birth year with constants.
     """
-    previous = period.previous()
-    age = extract("year", Issuance.issued_on) - Issuance.birth_year
-    age_group = case(
-        *((age >= first, literal(group.value)) for first, group in AGE_LIMITS),
-        else_=literal(AgeGroup.FROM_16.value),
-    )
-    ages = [
-        (group, _count_where(age_group == group.value, f"age_{i}"))
-        for i, group in enumerate(AgeGroup)
-    ]
-    genders = _answer_counts(Issuance.gender, GENDERS, "gender")
-    situations = _answer_counts(Issuance.life_situation, LIFE_SITUATIONS, "life")
-    wellbeing = _answer_counts(Issuance.wellbeing, WELLBEING_SCORES, "wellbeing")
-    mobile = [
-        (True, _count_where(Issuance.mobile_card.is_(True), "mobile_yes")),
-        (False, _count_where(Issuance.mobile_card.is_(False), "mobile_no")),
-        (None, _count_where(Issuance.mobile_card.is_(None), "mobile_none")),
-    ]
-    breakdowns = [ages, genders, situations, wellbeing, mobile]
-    is_current = Issuance.issued_on >= period.start
-    statement = (
-        select(
-            is_current.label("current"),
-            Issuance.unit_id,
-            Issuance.kind,
-            func.count().label("issued"),
-            *(column for breakdown in breakdowns for _, column in breakdown),
-            _count_where(Issuance.children > 0, "with_children"),
-            func.sum(Issuance.children).label("children"),
+    totals = _Totals()
+    for part in _by_year(period):
+        year = part.start.year
+        ages = [
+            (AgeGroup.FROM_65, _count_where(Issuance.birth_year <= year - 65, "age_65")),
+            (
+                AgeGroup.FROM_45,
+                _count_where(Issuance.birth_year.between(year - 64, year - 45), "age_45"),
+            ),
+            (
+                AgeGroup.FROM_30,
+                _count_where(Issuance.birth_year.between(year - 44, year - 30), "age_30"),
+            ),
+            (AgeGroup.FROM_16, _count_where(Issuance.birth_year > year - 30, "age_16")),
+        ]
+        genders = _answer_counts(Issuance.gender, GENDERS, "gender")
+        situations = _answer_counts(Issuance.life_situation, LIFE_SITUATIONS, "life")
+        wellbeing = _answer_counts(Issuance.wellbeing, WELLBEING_SCORES, "wellbeing")
+        mobile = [
+            (True, _count_where(Issuance.mobile_card.is_(True), "mobile_yes")),
+            (False, _count_where(Issuance.mobile_card.is_(False), "mobile_no")),
+            (None, _count_where(Issuance.mobile_card.is_(None), "mobile_none")),
+        ]
+        breakdowns = [ages, genders, situations, wellbeing, mobile]
+        statement = (
+            select(
+                Issuance.unit_id,
+                Issuance.kind,
+                func.count().label("issued"),
+                *(column for breakdown in breakdowns for _, column in breakdown),
+                _count_where(Issuance.children > 0, "with_children"),
+                func.sum(Issuance.children).label("children"),
+            )
+            .where(_issued_in(locality_id, part))
+            .group_by(Issuance.unit_id, Issuance.kind)
         )
-        .where(
-            Issuance.unit_id.in_(_locality_units(locality_id)),
-            Issuance.issued_on.between(previous.start, period.end),
-            counted(),
-        )
-        .group_by(is_current, Issuance.unit_id, Issuance.kind)
-    )
-    totals: dict[bool, _Totals] = {}
-    for mapping in (await session.execute(statement)).mappings():
-        current = bool(mapping["current"])
-        found = totals.setdefault(current, _Totals())
-        issued = int(mapping["issued"])
-        found.kinds[IssuanceKind(mapping["kind"])] += issued
-        found.by_unit[int(mapping["unit_id"])] += issued
-        if not current:
-            continue  # only the kinds of the previous period are shown (as a change)
-        _add(found.ages, ages, mapping)
-        _add(found.genders, genders, mapping)
-        _add(found.life_situations, situations, mapping)
-        _add(found.wellbeing, wellbeing, mapping)
-        _add(found.mobile, mobile, mapping)
-        found.with_children += int(mapping["with_children"] or 0)
-        found.children += int(mapping["children"] or 0)
+        for row in (await session.execute(statement)).mappings():
+            issued = int(row["issued"])
+            totals.kinds[IssuanceKind(row["kind"])] += issued
+            totals.by_unit[int(row["unit_id"])] += issued
+            _add(totals.ages, ages, row)
+            _add(totals.genders, genders, row)
+            _add(totals.life_situations, situations, row)
+            _add(totals.wellbeing, wellbeing, row)
+            _add(totals.mobile, mobile, row)
+            totals.with_children += int(row["with_children"] or 0)
+            totals.children += int(row["children"] or 0)
     return totals
+
+
+async def _kinds(
+    session: AsyncSession, locality_id: int, period: Period
+) -> dict[IssuanceKind, int]:
+    """The period's issuances by kind (for the previous period: only its change is shown)."""
+    kinds = dict.fromkeys(IssuanceKind, 0)
+    rows = await session.execute(
+        select(Issuance.kind, func.count())
+        .where(_issued_in(locality_id, period))
+        .group_by(Issuance.kind)
+    )
+    for kind, count in rows:
+        kinds[IssuanceKind(kind)] += int(count)
+    return kinds
+
+
+def _issued_in(locality_id: int, period: Period) -> ColumnElement[bool]:
+    """Counted issuances of the locality's units within the period."""
+    return and_(
+        Issuance.unit_id.in_(_locality_units(locality_id)),
+        Issuance.issued_on.between(period.start, period.end),
+        counted(),
+    )
+
+
+def _by_year(period: Period) -> list[Period]:
+    """The period cut at every New Year."""
+    parts = []
+    start = period.start
+    while start.year < period.end.year:
+        parts.append(Period(start, date(start.year, 12, 31)))
+        start = date(start.year + 1, 1, 1)
+    parts.append(Period(start, period.end))
+    return parts
 
 
 def _add(target: dict[Any, int], counts: list[tuple[Any, Any]], row: Any) -> None:

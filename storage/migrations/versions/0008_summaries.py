@@ -59,7 +59,33 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_summary_schedule")),
         sa.UniqueConstraint("person_id", name=op.f("uq_summary_schedule_person_id")),
     )
+    # Chosen from the query plans of bench/summary.py on SQLite and PostgreSQL.
+    with op.batch_alter_table("issuance", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_issuance_summary",
+            [
+                "unit_id",
+                "issued_on",
+                "kind",
+                "birth_year",
+                "gender",
+                "life_situation",
+                "wellbeing",
+                "mobile_card",
+                "children",
+                "voided_at",
+            ],
+            unique=False,
+        )
+        batch_op.create_index("ix_issuance_valid_until", ["valid_until"], unique=False)
+    with op.batch_alter_table("audit_event", schema=None) as batch_op:
+        batch_op.create_index("ix_audit_event_action", ["action", "at"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("audit_event", schema=None) as batch_op:
+        batch_op.drop_index("ix_audit_event_action")
+    with op.batch_alter_table("issuance", schema=None) as batch_op:
+        batch_op.drop_index("ix_issuance_valid_until")
+        batch_op.drop_index("ix_issuance_summary")
     op.drop_table("summary_schedule")
