@@ -26,6 +26,7 @@ DESCRIPTIONS = {
     "help": "What I can do for you",
     "issue": "Issue a Kaikukortti card",
     "invite": "Invite someone into a role",
+    "summary": "Summary of the cards issued in your locality",
     "me": "Your roles and what I store about you",
     "language": "Choose the language: suomi, svenska, English",
     "cancel": "Stop what we are doing",
@@ -44,7 +45,7 @@ STRANGER = {
 # Exactly the commands of each role, in menu order.
 ISSUERS = ["help", "issue", "me", "language", "cancel"]
 CONTACTS = ["help", "me", "language", "cancel"]
-COORDINATORS = ["help", "invite", "me", "language", "cancel"]
+COORDINATORS = ["help", "invite", "summary", "me", "language", "cancel"]
 
 
 def described(language: str, command: str) -> str:
@@ -190,11 +191,11 @@ async def test_the_menu_follows_the_roles_as_they_are_gained_and_taken_away(
     await delivered(app)
     assert telegram.commands_seen_by(ilona.id) == menu("en", ISSUERS)
 
-    # She becomes a coordinator too: /invite appears.
+    # She becomes a coordinator too: /invite and /summary appear.
     await ilona.send(f"/start {await invitation_code(app, Role.COORDINATOR, espoo_id)}")
     await delivered(app)
     assert telegram.commands_seen_by(ilona.id) == menu(
-        "en", ["help", "issue", "invite", "me", "language", "cancel"]
+        "en", ["help", "issue", "invite", "summary", "me", "language", "cancel"]
     )
 
     # Deactivated from the command line: the strangers' menu.

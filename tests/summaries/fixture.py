@@ -82,7 +82,7 @@ class Seeded:
 _numbers = itertools.count(100_000)
 
 
-async def _issue(
+async def issue(
     session: Any,
     unit_id: int,
     issuer_id: int,
@@ -188,7 +188,7 @@ async def seed(
 
         for unit, kind, day, *background in NOVEMBER_ISSUANCES:
             birth_year, children, gender, life, wellbeing, mobile = background
-            await _issue(
+            await issue(
                 session,
                 units[unit],
                 issuer_id,
@@ -202,17 +202,17 @@ async def seed(
                 mobile_card=mobile,
             )
         for unit, kind, day in OCTOBER_ISSUANCES:
-            await _issue(session, units[unit], issuer_id, kind, date(2026, 10, day))
+            await issue(session, units[unit], issuer_id, kind, date(2026, 10, day))
         # Never counted: voided, another locality's, and just outside both periods.
-        await _issue(session, units["family"], issuer_id, "new", date(2026, 11, 11), voided=True)
-        await _issue(session, units["gate"], issuer_id, "new", date(2026, 11, 11))
-        await _issue(session, units["family"], issuer_id, "new", date(2026, 10, 1))
-        await _issue(session, units["family"], issuer_id, "new", date(2026, 12, 1))
+        await issue(session, units["family"], issuer_id, "new", date(2026, 11, 11), voided=True)
+        await issue(session, units["gate"], issuer_id, "new", date(2026, 11, 11))
+        await issue(session, units["family"], issuer_id, "new", date(2026, 10, 1))
+        await issue(session, units["family"], issuer_id, "new", date(2026, 12, 1))
 
         # Expiring within 30 days of 1 December (by 31 December): six cards.
         last_year = date(2025, 12, 15)
         for _ in range(6):
-            await _issue(
+            await issue(
                 session,
                 units["helpline"],
                 issuer_id,
@@ -221,17 +221,17 @@ async def seed(
                 valid_until=date(2026, 12, 14),
             )
         # Not expiring: renewed since, replaced (deactivated), voided, already expired, later.
-        renewed = await _issue(
+        renewed = await issue(
             session, units["helpline"], issuer_id, "new", last_year, valid_until=date(2026, 12, 14)
         )
-        await _issue(session, units["helpline"], issuer_id, "renewal", TODAY, card_id=renewed)
-        replaced = await _issue(
+        await issue(session, units["helpline"], issuer_id, "renewal", TODAY, card_id=renewed)
+        replaced = await issue(
             session, units["helpline"], issuer_id, "new", last_year, valid_until=date(2026, 12, 14)
         )
         await session.execute(
             update(Card).where(Card.id == replaced).values(deactivated_at=_at(date(2026, 11, 3)))
         )
-        await _issue(
+        await issue(
             session,
             units["helpline"],
             issuer_id,
@@ -240,10 +240,10 @@ async def seed(
             valid_until=date(2026, 12, 14),
             voided=True,
         )
-        await _issue(
+        await issue(
             session, units["family"], issuer_id, "new", last_year, valid_until=date(2026, 11, 30)
         )
-        await _issue(
+        await issue(
             session, units["family"], issuer_id, "new", last_year, valid_until=date(2027, 1, 1)
         )
         await session.commit()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from storage import summaries
 from storage.db import Database
 from storage.models import IssuanceKind
-from storage.summaries import AgeGroup, Figures
-from tests.summaries.fixture import NOVEMBER, TODAY, seed
+from storage.summaries import AgeGroup, Figures, Period
+from tests.summaries.fixture import NOVEMBER, TODAY, issue, seed
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
@@ -88,3 +89,42 @@ async def test_the_network_figures_need_the_coordinators_attention(database: Dat
     assert figures.contact_changes == {"Red Cross": 1, "Social services": 1}
     assert figures.undelivered == 2
     assert figures.guideline is None  # until the guideline questions are stored
+
+
+async def test_ages_are_turned_in_each_issuances_own_year_across_new_year(
+    database: Database,
+) -> None:
+    seeded = await seed(database)
+    units = seeded.network.units
+    # (issued on, birth year) → the age turned that year
+    cases = [
+        (date(2025, 12, 31), 2009),  # 16 in 2025: 16–29
+        (date(2025, 12, 31), 1996),  # 29 in 2025: 16–29
+        (date(2026, 1, 1), 1996),  # 30 in 2026: 30–44
+        (date(2025, 12, 30), 1961),  # 64 in 2025: 45–64
+        (date(2026, 1, 2), 1961),  # 65 in 2026: 65+
+        (date(2026, 1, 4), 1981),  # 45 in 2026: 45–64
+    ]
+    async with database.write() as session:
+        for issued_on, birth_year in cases:
+            await issue(
+                session, units["youth"], seeded.issuer_id, "new", issued_on, birth_year=birth_year
+            )
+        await session.commit()
+
+    async with database.read() as session:
+        figures = await summaries.compute(
+            session,
+            seeded.network.localities["espoo"],
+            Period(date(2025, 12, 29), date(2026, 1, 4)),
+            today=TODAY,
+            zone=HELSINKI,
+        )
+
+    assert figures.ages == {
+        AgeGroup.FROM_16: 2,
+        AgeGroup.FROM_30: 1,
+        AgeGroup.FROM_45: 2,
+        AgeGroup.FROM_65: 1,
+    }
+    assert figures.issued == 6
