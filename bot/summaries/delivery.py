@@ -8,6 +8,7 @@ is sent once when it is back: only the latest slot is owed, never one per missed
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,6 +23,8 @@ from storage import outbox, people, scopes, summaries, summary_schedules
 from storage.db import Database
 from storage.models import SummaryFrequency, SummarySchedule, utcnow
 from storage.summaries import Period
+
+log = logging.getLogger(__name__)
 
 JOB_PREFIX = "summary-schedule:"
 SYNC_JOB = "summary-schedules"
@@ -81,8 +84,13 @@ async def send_due(
         period = scheduled_period(schedule.frequency, slot.date())
         if schedule.last_period_end is not None and schedule.last_period_end >= period.end:
             continue  # sent already
-        if await _send_one(database, schedule, period, slot.date(), zone, default_language):
-            queued += 1
+        try:
+            if await _send_one(database, schedule, period, slot.date(), zone, default_language):
+                queued += 1
+        except Exception:
+            # One coordinator's summary failing must not keep the others' from going out;
+            # it is tried again at the next sync, as it is still owed.
+            log.exception("the summary of schedule %s failed", schedule.id)
     return queued
 
 

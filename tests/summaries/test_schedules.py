@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.context import KaikuApplication
+from bot.sandbox import demo
 from bot.sandbox.telegram_model import TelegramModel
 from bot.summaries import delivery
 from storage import people, summary_schedules
 from storage.db import Database
-from storage.models import OutboxMessage, SummaryFrequency, SummarySchedule
+from storage.models import OutboxMessage, Role, SummaryFrequency, SummarySchedule
 from tests.summaries.fixture import Seeded, seed
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -238,3 +239,27 @@ async def test_no_summary_for_someone_who_is_no_longer_a_coordinator(
     await start(app)
 
     assert summaries_received(telegram, seeded) == []
+
+
+async def test_the_sandboxs_coordinator_gets_her_monday_summary_at_eight(
+    app: KaikuApplication, telegram: TelegramModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = app.services.database
+    demo.add_personas(telegram)
+    # The sandbox started for the first time early on Monday 30 November.
+    monkeypatch.setattr(summary_schedules, "utcnow", lambda: helsinki(2026, 11, 30, 6))
+    await demo.seed(database)
+    kaisa = next(p for p in demo.PERSONAS if p.role is Role.COORDINATOR)
+
+    at(monkeypatch, helsinki(2026, 11, 30, 7, 59))  # a Monday, a minute early
+    await start(app)
+    assert telegram.bot_messages(kaisa.telegram_id) == []
+    assert app.job_queue is not None
+    (job,) = [j for j in app.job_queue.jobs() if (j.name or "").startswith(delivery.JOB_PREFIX)]
+
+    at(monkeypatch, helsinki(2026, 11, 30, 8))
+    await job.run(app)
+
+    (summary,) = [m.text for m in telegram.bot_messages(kaisa.telegram_id)]
+    # She has not written to the bot yet, so it speaks the deployment's language.
+    assert summary.startswith(f"Kaikukortti-yhteenveto: {demo.LOCALITY}\n23.–29. marraskuuta 2026")
