@@ -221,12 +221,18 @@ class _UnitRow:
     name: str
     organisation_id: int
     organisation: str
-    active: bool
+    active: bool  # the unit and its organisation
 
 
 async def _units(session: AsyncSession, locality_id: int) -> list[_UnitRow]:
     rows = await session.execute(
-        select(Unit.id, Unit.name, Organisation.id, Organisation.name, Unit.active)
+        select(
+            Unit.id,
+            Unit.name,
+            Organisation.id,
+            Organisation.name,
+            and_(Unit.active, Organisation.active),
+        )
         .join(Organisation, Unit.organisation_id == Organisation.id)
         .where(Organisation.locality_id == locality_id)
         .order_by(Organisation.name, Unit.name)
@@ -235,12 +241,12 @@ async def _units(session: AsyncSession, locality_id: int) -> list[_UnitRow]:
 
 
 def _organisation_counts(units: list[_UnitRow], by_unit: dict[int, int]) -> list[OrganisationCount]:
-    """Every organisation with its units; inactive units only when they issued cards."""
+    """Organisations with their units; inactive ones only when they issued cards."""
     grouped: dict[int, tuple[str, list[UnitCount]]] = {}
     for unit in units:
-        _, listed = grouped.setdefault(unit.organisation_id, (unit.organisation, []))
         issued = by_unit.get(unit.id, 0)
         if unit.active or issued:
+            _, listed = grouped.setdefault(unit.organisation_id, (unit.organisation, []))
             listed.append(UnitCount(unit.id, unit.name, issued))
     return [
         OrganisationCount(organisation_id, name, sum(u.issued for u in listed), listed)
