@@ -50,7 +50,7 @@ from storage.models import (
 from storage.summaries import GENDERS, LIFE_SITUATIONS
 
 # Change when the seeded data changes: the cached databases are keyed by it.
-SEED_VERSION = 1
+SEED_VERSION = 2
 SEED = 20261201
 ORGANISATIONS = 50
 UNITS_PER_ORGANISATION = 6
@@ -106,9 +106,12 @@ def issuance_rows(
     for index in range(count):
         issued_on = first + timedelta(days=offsets[index])
         kind = pick(generator, KINDS) if cards_issued else "new"
+        replaces = None
         if kind == "renewal":
             card_id = generator.randint(1, cards_issued)
         else:
+            if kind == "replacement":
+                replaces = generator.randint(1, cards_issued)  # a lost card, now deactivated
             cards_issued += 1
             card_id = cards_issued
         low, high = pick(generator, AGE_BANDS)
@@ -117,6 +120,7 @@ def issuance_rows(
             {
                 "card_id": card_id,
                 "kind": kind,
+                "replaces_card_id": replaces,
                 "previously_unknown": False,
                 "unit_id": units[index],
                 "issuer_id": issuer_ids[units[index] % len(issuer_ids)],
@@ -199,11 +203,18 @@ async def seed(database: Database, count: int) -> int:
 
         rows = issuance_rows(generator, count, unit_ids, issuer_ids)
         cards = max(row["card_id"] for row in rows)
+        lost = {
+            row["replaces_card_id"]: row["created_at"] for row in rows if row["replaces_card_id"]
+        }
         await insert_batches(
             connection,
             Card,
             [
-                {"number": f"KK{n:07}", "created_at": datetime(2021, 1, 1, tzinfo=UTC)}
+                {
+                    "number": f"KK{n:07}",
+                    "created_at": datetime(2021, 1, 1, tzinfo=UTC),
+                    "deactivated_at": lost.get(n + 1),
+                }
                 for n in range(cards)
             ],
         )

@@ -403,17 +403,15 @@ async def _expiring(session: AsyncSession, locality_id: int, today: date) -> int
     renewed = exists().where(
         later.card_id == Issuance.card_id, later.id > Issuance.id, counted(later)
     )
-    statement = (
-        select(func.count())
-        .select_from(Issuance)
-        .join(Card, Issuance.card_id == Card.id)
-        .where(
-            Issuance.valid_until.between(today, today + timedelta(days=EXPIRING_DAYS)),
-            Issuance.unit_id.in_(_locality_units(locality_id)),
-            Card.deactivated_at.is_(None),
-            counted(),
-            ~renewed,
-        )
+    # Asked as "not among the few deactivated cards" rather than joined with every card in use:
+    # PostgreSQL then skips hashing the whole card table (~200 ms to ~80 ms, bench/summary.py).
+    deactivated = exists().where(Card.id == Issuance.card_id, Card.deactivated_at.is_not(None))
+    statement = select(func.count()).where(
+        Issuance.valid_until.between(today, today + timedelta(days=EXPIRING_DAYS)),
+        Issuance.unit_id.in_(_locality_units(locality_id)),
+        counted(),
+        ~deactivated,
+        ~renewed,
     )
     return int(await session.scalar(statement) or 0)
 
