@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import pytest
+from sqlalchemy.pool import Pool
 
+from bot.app import build_application
 from bot.context import KaikuApplication
+from bot.sandbox.telegram_model import TelegramModel
+from bot.settings import Settings
 from bot.summaries.periods import Preset, preset_period
 from storage.models import Role
 from tests.summaries.fixture import seed
+from tests.support.fake_transport import FakeTelegramRequest
 from tests.support.network import add_person
 from tests.support.simulator import TelegramSimulator
 
@@ -94,3 +100,44 @@ async def test_issuers_and_contact_people_have_no_summary(
     await iris.send("/summary")
 
     assert iris.last_reply().text.startswith("Sorry, that is not part of your role.")
+
+
+class PoolWatchingRequest(FakeTelegramRequest):
+    """The fake Telegram, noting how many database connections are out at each call."""
+
+    __slots__ = ("checked_out", "pool")
+
+    def __init__(self, model: TelegramModel) -> None:
+        super().__init__(model)
+        self.pool: Pool | None = None
+        self.checked_out: list[tuple[str, int]] = []
+
+    async def do_request(
+        self, url: str, method: str, *args: Any, **kwargs: Any
+    ) -> tuple[int, bytes]:
+        if self.pool is not None:
+            self.checked_out.append((url.rsplit("/", 1)[-1], self.pool.checkedout()))
+        return await super().do_request(url, method, *args, **kwargs)
+
+
+async def test_no_database_connection_is_held_while_telegram_is_called(
+    settings: Settings, telegram: TelegramModel
+) -> None:
+    request = PoolWatchingRequest(telegram)
+    application = build_application(settings, request=request)
+    await application.initialize()
+    try:
+        request.pool = application.services.database.engine.pool
+        sim = TelegramSimulator(telegram, application)
+        kaisa = await sim.user("Kaisa", language_code="en")
+        await seed(application.services.database, coordinator_telegram_id=kaisa.id)
+
+        await kaisa.send("/summary")
+        await kaisa.click("This year")
+
+        called = {method for method, _ in request.checked_out}
+        assert {"sendMessage", "answerCallbackQuery"} <= called
+        assert [out for _, out in request.checked_out] == [0] * len(request.checked_out)
+    finally:
+        await application.shutdown()
+        await application.services.database.dispose()
