@@ -72,6 +72,7 @@ bench: install-test catalogs
 	$(BIN)/python -m bench.issuing
 	$(BIN)/python -m bench.guideline_quality
 	$(BIN)/python -m bench.guideline_speed
+	$(BIN)/python -m bench.summary
 
 clean:
 	rm -rf $(VENV) $(MO) .pytest_cache .mypy_cache .ruff_cache

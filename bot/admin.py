@@ -12,9 +12,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.rules.background import normalise_postal_entries
 from bot.rules.card_numbers import normalise_examples
-from storage import deployment, invitations, localities, network, outbox, people, scopes
+from storage import (
+    deployment,
+    invitations,
+    localities,
+    network,
+    outbox,
+    people,
+    scopes,
+    summary_schedules,
+)
 from storage.db import Database
-from storage.models import Locality, Role
+from storage.models import Locality, Role, SummaryFrequency, SummarySchedule
 from storage.scopes import RoleDescription
 
 
@@ -289,3 +298,64 @@ async def deactivate_person(database: Database, arguments: argparse.Namespace) -
         outbox.enqueue(session, person.telegram_id, "", kind=outbox.COMMANDS)
         await session.commit()
     return [f"Deactivated #{person.id} {person.display_name}: their access ended."]
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def describe_schedule(schedule: SummarySchedule | None) -> str:
+    """A summary schedule in a few words."""
+    if schedule is None:
+        return "no scheduled summary"
+    at = f"at {schedule.hour:02}:00"
+    if schedule.frequency is SummaryFrequency.WEEKLY and schedule.weekday is not None:
+        return f"weekly on {WEEKDAYS[schedule.weekday].title()}s {at} (the 7 days before)"
+    if schedule.frequency is SummaryFrequency.MONTHLY:
+        return f"monthly on day {schedule.day_of_month} {at} (the calendar month before)"
+    return f"daily {at} (the day before)"
+
+
+async def schedule_summary(database: Database, arguments: argparse.Namespace) -> list[str]:
+    """Choose when a coordinator receives the locality's summary (or end it)."""
+    frequency = None if arguments.frequency == "none" else SummaryFrequency(arguments.frequency)
+    weekday = WEEKDAYS.index(arguments.weekday) if arguments.weekday else None
+    if frequency is SummaryFrequency.WEEKLY and weekday is None:
+        raise AdminError("a weekly summary needs --weekday (monday … sunday)")
+    if frequency is SummaryFrequency.MONTHLY and arguments.day is None:
+        raise AdminError("a monthly summary needs --day (1-28)")
+    if arguments.day is not None and not 1 <= arguments.day <= 28:
+        raise AdminError("--day must be between 1 and 28 (a day every month has)")
+    if not 0 <= arguments.hour <= 23:
+        raise AdminError("--hour must be between 0 and 23")
+    async with database.write() as session:
+        locality = await _locality(session, arguments.locality)
+        person = await people.by_id(session, arguments.id)
+        if person is None or locality.id not in people.locality_ids(person):
+            raise AdminError(f"no coordinator #{arguments.id} in {locality.name}")
+        schedule = await summary_schedules.choose(
+            session,
+            person,
+            frequency,
+            hour=arguments.hour,
+            weekday=weekday,
+            day_of_month=arguments.day,
+            actor=None,
+        )
+        await session.commit()
+    return [f"#{person.id} {person.display_name}: {describe_schedule(schedule)}."]
+
+
+async def list_summary_schedules(database: Database, arguments: argparse.Namespace) -> list[str]:
+    """List the scheduled summaries of a locality's coordinators."""
+    async with database.read() as session:
+        locality = await _locality(session, arguments.locality)
+        coordinators = [
+            person
+            for person in await people.of_locality(session, locality.id)
+            if locality.id in people.locality_ids(person)
+        ]
+        lines = [f"Scheduled summaries in {locality.name}:"] if coordinators else []
+        for person in coordinators:
+            schedule = await summary_schedules.of_person(session, person.id)
+            lines.append(f"  #{person.id} {person.display_name}: {describe_schedule(schedule)}")
+    return lines or ["No coordinators."]

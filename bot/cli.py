@@ -99,6 +99,23 @@ def parser() -> argparse.ArgumentParser:
     person_deactivate.add_argument("id", type=int, metavar="ID")
     _locality_option(person_deactivate)
     person_deactivate.set_defaults(admin=admin.deactivate_person)
+
+    summary = commands.add_parser("summary", help="coordinators' scheduled summaries")
+    summary_commands = summary.add_subparsers(dest="summary_command", required=True)
+    schedule = summary_commands.add_parser(
+        "schedule",
+        help="when a coordinator receives the summary (times in KAIKUBOT_TIMEZONE)",
+    )
+    schedule.add_argument("id", type=int, metavar="ID", help="the coordinator (see person list)")
+    schedule.add_argument("frequency", choices=["daily", "weekly", "monthly", "none"])
+    schedule.add_argument("--weekday", choices=admin.WEEKDAYS, help="weekly: the day")
+    schedule.add_argument("--day", type=int, metavar="N", help="monthly: the day, 1-28")
+    schedule.add_argument("--hour", type=int, default=8, metavar="H", help="0-23 (default 8)")
+    _locality_option(schedule)
+    schedule.set_defaults(admin=admin.schedule_summary)
+    schedules = summary_commands.add_parser("list", help="every coordinator's schedule")
+    _locality_option(schedules)
+    schedules.set_defaults(admin=admin.list_summary_schedules)
     return root
 
 

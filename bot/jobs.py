@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.context import BotContext, KaikuApplication
+from bot.summaries import delivery
 from storage import drafts
 from storage.models import utcnow
 
@@ -61,3 +62,5 @@ def schedule(application: KaikuApplication) -> None:
         name=DRAFTS_JOB,
         job_kwargs={"max_instances": 1, "coalesce": True},
     )
+    # Coordinators' scheduled summaries: one job per schedule, registered from the database.
+    delivery.schedule_jobs(queue)

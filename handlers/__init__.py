@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.context import KaikuApplication
 from bot.forms.handlers import FormEngine
-from handlers import basics, fallback, guideline, invitations, me
+from handlers import basics, fallback, guideline, invitations, me, summaries
 from handlers.inviting import INVITING
 from handlers.issuing import ISSUING
 
@@ -21,6 +21,7 @@ def register(application: KaikuApplication) -> None:
     application.add_handlers(invitations.build())
     application.add_handlers(basics.build())
     application.add_handlers(me.build())
+    application.add_handlers(summaries.build())
     # Guideline answers take a registered person's free text, so they come after every
     # conversation (a form waiting for an answer wins) and just before the catch-all.
     application.add_handlers(guideline.build())

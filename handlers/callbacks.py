@@ -17,6 +17,8 @@ GUIDE_AREA = "guide:area"
 GUIDE_TOPIC = "guide:topic"
 GUIDE_MORE = "guide:more"
 GUIDE_VOTE = "guide:vote"
+# A coordinator's summary: "summary:<preset period>".
+SUMMARY = "summary"
 
 # Every prefix in use (the authorization matrix test checks each has a row).
 PREFIXES = (
@@ -28,6 +30,7 @@ PREFIXES = (
     GUIDE_TOPIC,
     GUIDE_MORE,
     GUIDE_VOTE,
+    SUMMARY,
 )
 SEPARATOR = ":"
 

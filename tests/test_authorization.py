@@ -46,6 +46,9 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "guide:topic": (N, Y, Y, Y, N, Y),
     "guide:more": (N, Y, Y, Y, N, Y),
     "guide:vote": (N, N, N, N, N, N),
+    # Each coordinator gets their own locality's summary.
+    "/summary": (N, N, N, Y, N, Y),
+    "summary": (N, N, N, Y, N, Y),
 }
 
 # A realistic payload for each callback prefix ({org} and {unit} are Espoo's).
@@ -58,6 +61,7 @@ PAYLOADS = {
     "guide:topic": "guide:topic:card.validity",
     "guide:more": "guide:more:card.renewal:0",
     "guide:vote": "guide:vote:999999:up",
+    "summary": "summary:this_month",
 }
 
 REFUSALS = (

@@ -592,6 +592,7 @@ async def test_deactivating_a_person_ends_their_access_at_once_and_removes_their
     assert [c["command"] for c in telegram.commands_seen_by(kaisa.id)] == [
         "help",
         "invite",
+        "summary",
         "ask",
         "guide",
         "me",

@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.rules.background import normalise_postal_entries
 from bot.rules.card_numbers import normalise_examples
 from bot.sandbox.telegram_model import TelegramModel
-from storage import localities, network, people
+from storage import localities, network, people, summary_schedules
 from storage.db import Database
-from storage.models import Locality, Role
+from storage.models import Locality, Person, Role, SummaryFrequency
 
 # Never the real KAIKUBOT_DATABASE_URL: the sandbox keeps its data apart.
 DEFAULT_DATABASE = "sqlite+aiosqlite:///sandbox.db"
@@ -54,6 +54,9 @@ class Persona:
 
 
 _SOCIAL, _ASSOCIATION = ORGANISATIONS
+# The demo coordinator's summary comes every Monday at 8 (the bot's time zone).
+SUMMARY_WEEKDAY = 0
+SUMMARY_HOUR = 8
 # The first persona is the one the sandbox starts as.
 PERSONAS = (
     Persona(990_001, "Kaisa", "Demo coordinator Kaisa", "en", Role.COORDINATOR),
@@ -118,6 +121,7 @@ async def _add_person(session: AsyncSession, locality: Locality, persona: Person
     )
     if persona.role is Role.COORDINATOR:
         people.grant(session, person, Role.COORDINATOR, locality_id=locality.id)
+        await _schedule_summary(session, person)
         return
     if persona.role is Role.CONTACT:
         organisation = await localities.organisation_by_name(
@@ -131,3 +135,15 @@ async def _add_person(session: AsyncSession, locality: Locality, persona: Person
     if unit is None:
         raise LookupError(f"the demo unit {persona.unit!r} is missing")
     people.grant(session, person, Role.ISSUER, unit_id=unit.id)
+
+
+async def _schedule_summary(session: AsyncSession, coordinator: Person) -> None:
+    await session.flush()  # the coordinator's id
+    await summary_schedules.choose(
+        session,
+        coordinator,
+        SummaryFrequency.WEEKLY,
+        weekday=SUMMARY_WEEKDAY,
+        hour=SUMMARY_HOUR,
+        actor=None,
+    )

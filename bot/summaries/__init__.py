@@ -1,0 +1,1 @@
+"""Coordinators' summaries: periods, anonymity rules, wording and delivery."""
