@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import traceback
 
 from telegram import Update
-from telegram.error import RetryAfter
+from telegram.error import RetryAfter, TelegramError
 
 from bot.access import translator_for
 from bot.context import BotContext
@@ -48,9 +49,10 @@ async def on_error(update: object, context: BotContext) -> None:
         "Sorry, something went wrong on my side. Nothing you answered earlier is lost: please "
         "try again, or send /cancel to start over."
     )
-    try:
-        if update.callback_query:
+    if update.callback_query:
+        with contextlib.suppress(TelegramError):  # answered already, before the failure
             await update.callback_query.answer()
+    try:
         await context.bot.send_message(update.effective_chat.id, text)
     except Exception:  # the transport itself may be what failed
         log.warning("could not tell chat about the failure", exc_info=False)

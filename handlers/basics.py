@@ -10,6 +10,7 @@ from bot.access import handles, refuse
 from bot.audience import ANYONE, PEOPLE
 from bot.commands import commands_for
 from bot.context import BotContext
+from bot.editing import edit_pressed
 from bot.i18n import Translator, translator
 from bot.jobs import kick_outbox
 from bot.settings import SUPPORTED_LANGUAGES
@@ -96,7 +97,7 @@ async def choose_language(update: Update, context: BotContext) -> None:
     kick_outbox(context)
     context.t = translator(code)
     await query.answer()
-    await query.edit_message_text(confirmation(context.t))
+    await edit_pressed(query, confirmation(context.t))
 
 
 def confirmation(t: Translator) -> str:

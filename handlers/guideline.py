@@ -15,6 +15,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 from bot.access import handles
 from bot.audience import ANYONE, PEOPLE
 from bot.context import BotContext
+from bot.editing import edit_pressed
 from bot.guideline.guide import current_guide
 from bot.rules.privacy import find_identifying
 from handlers import callbacks, fallback
@@ -128,7 +129,7 @@ async def browse_area(update: Update, context: BotContext) -> None:
     area = next(iter(callbacks.parts(callbacks.GUIDE_AREA, query.data)), None)
     await query.answer()
     if area not in AREAS:
-        await query.edit_message_text(t.gettext("Choose a topic:"), reply_markup=areas_keyboard(t))
+        await edit_pressed(query, t.gettext("Choose a topic:"), areas_keyboard(t))
         return
     guide = current_guide()
     entries = [
@@ -137,9 +138,10 @@ async def browse_area(update: Update, context: BotContext) -> None:
     back = InlineKeyboardButton(
         t.gettext("« All topics"), callback_data=callbacks.data(callbacks.GUIDE_AREA)
     )
-    await query.edit_message_text(
+    await edit_pressed(
+        query,
         t.gettext(AREAS[area]),
-        reply_markup=InlineKeyboardMarkup([[topic_button(entry)] for entry in entries] + [[back]]),
+        InlineKeyboardMarkup([[topic_button(entry)] for entry in entries] + [[back]]),
     )
 
 
@@ -182,9 +184,10 @@ async def show_more(update: Update, context: BotContext) -> None:
         return
     entry = guide.entry(context.t.language, topic)
     question_id = callbacks.identifier(raw_id) or None
-    await query.edit_message_text(
+    await edit_pressed(
+        query,
         entry_text(entry, full=True),
-        reply_markup=entry_keyboard(context.t, guide, entry, question_id=question_id, full=True),
+        entry_keyboard(context.t, guide, entry, question_id=question_id, full=True),
     )
 
 

@@ -95,7 +95,9 @@ class Form(Generic[A]):
 
     # The draft's key and the buttons' callback prefix: short, and never changed.
     name: str
-    # The command that starts it (without "/"), and callback data of buttons that start it too.
+    # The command that starts it (without "/"). Its arguments, or the value of an entry button
+    # ("<entry button>:<value>"), reach `start` as turn.argument: a form that starts from a
+    # stored record learns there which record, and which of its answers to change.
     command: str
     audience: Audience
     # The answers' class: built empty when the form starts, from the draft at every step.
@@ -111,6 +113,8 @@ class Form(Generic[A]):
     # The form's name as people read it, alone ("Card form").
     title: Callable[[Translator], str]
     entry_buttons: tuple[str, ...] = ()
+    # Reads a photo's bytes into the text a photo step takes (None: nothing readable).
+    read_photo: Callable[[bytes], str | None] | None = None
     # Checked at every step against the person's roles as they are now: a reason to end the
     # form (nothing stored) when its answers are no longer within the person's scope.
     out_of_scope: Callable[[Turn[A]], str | None] = lambda turn: None

@@ -20,6 +20,7 @@ from telegram.constants import MessageLimit
 from telegram.error import BadRequest, TelegramError
 
 from bot.context import BotContext
+from bot.editing import edit
 from bot.forms import buttons
 from bot.forms.declaration import A, Choice, Finished, Form, Outcome, Question, Refusal, Step
 from bot.forms.progress import Progress
@@ -50,6 +51,8 @@ class Turn(Generic[A]):
     step: str
     # Said before the next question (for example why an answer was refused).
     notes: list[str] = field(default_factory=list)
+    # What the form was started with: a command's arguments, or an entry button's value.
+    argument: str = ""
 
     @property
     def t(self) -> Translator:
@@ -255,7 +258,7 @@ def answer_for(turn: Turn[Any], given: Input) -> Any:
     if given.kind == "typed":
         return step.typed
     if given.kind == "photo":
-        return step.photo
+        return step.photo if turn.form.read_photo is not None else None
     own = step.pressed.get(given.action)
     if own is not None:
         return own
@@ -306,18 +309,6 @@ async def answer_query(update: Update, text: str | None = None) -> None:
         return
     with contextlib.suppress(BadRequest):  # a query answered late is refused; nothing lost
         await query.answer(text, show_alert=text is not None)
-
-
-async def edit(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> bool:
-    """Change a message; False when Telegram refuses (the message changed or went).
-
-    An edit that changes nothing (a double tap) is no failure.
-    """
-    try:
-        await message.edit_text(text, reply_markup=markup)
-    except BadRequest as error:
-        return "not modified" in error.message.lower()
-    return True
 
 
 async def send(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:

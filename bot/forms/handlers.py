@@ -25,7 +25,6 @@ from telegram.ext import (
 
 from bot.access import handles, open_for, refuse
 from bot.audience import ANYONE
-from bot.barcodes import decode_card_code
 from bot.context import BotContext
 from bot.forms import buttons
 from bot.forms.declaration import Finished, Form, Outcome, Refusal
@@ -91,7 +90,7 @@ class FormEngine:
             start = stop_when_taken(self._starter(form))
             entries.append(CommandHandler(form.command, start, filters=PRIVATE))
             for data in form.entry_buttons:
-                entries.append(CallbackQueryHandler(start, pattern=f"^{re.escape(data)}$"))
+                entries.append(CallbackQueryHandler(start, pattern=f"^{re.escape(data)}(?::|$)"))
         # Each reads the person with their open form, in a transaction that may store an answer.
         reading = handles(ANYONE, writes=True, with_draft=True)
         answers = (filters.TEXT & ~filters.COMMAND) | filters.PHOTO
@@ -143,6 +142,7 @@ class FormEngine:
                     return await self._ask_to_switch(turn, form, given)
             turn = fresh_turn(update, context, form)
             turn.notes = notes
+            turn.argument = _argument(update, context, form)
             return await self._begin(turn, given)
 
         return start_form
@@ -191,9 +191,11 @@ class FormEngine:
         turn = load_turn(update, context, form, draft)
         if draft.step == drafts.EXPIRED or answer_for(turn, Input("photo")) is None:
             return await self._answer(update, context, form, draft, Input("photo", key=key))
+        read_photo = form.read_photo
+        assert read_photo is not None  # answer_for takes a photo only then
         await context.commit()  # the download is a network round trip
         picture = await (await message.photo[-1].get_file()).download_as_bytearray()
-        decoded = await asyncio.to_thread(decode_card_code, bytes(picture))
+        decoded = await asyncio.to_thread(read_photo, bytes(picture))
         del picture  # never stored
         with contextlib.suppress(BadRequest):  # already gone
             await message.delete()
@@ -390,6 +392,17 @@ def _not_taken(context: BotContext, given: Input) -> str:
     if given.kind == "pressed":
         return context.t.gettext("Please choose one of the buttons.")
     return context.t.gettext("Please answer with the buttons below.")
+
+
+def _argument(update: Update, context: BotContext, form: Form[Any]) -> str:
+    """A command's arguments, or the value after an entry button's own data."""
+    query = update.callback_query
+    if query is not None and query.data:
+        for data in form.entry_buttons:
+            if query.data.startswith(f"{data}:"):
+                return query.data.removeprefix(f"{data}:")
+        return ""
+    return " ".join(context.args or [])
 
 
 def _input_key(update: Update) -> str:

@@ -7,6 +7,7 @@ a photo of the card's code, or buttons by action (handlers/issuing/steps.py).
 from __future__ import annotations
 
 from bot.audience import only
+from bot.barcodes import decode_card_code
 from bot.forms import Form, Step
 from bot.i18n import Translator
 from handlers import callbacks
@@ -27,6 +28,7 @@ ISSUING: Form[IssueAnswers] = Form(
     name=NAME,
     command="issue",
     entry_buttons=(callbacks.ISSUE_AGAIN,),
+    read_photo=decode_card_code,
     audience=only(Role.ISSUER),
     answers=IssueAnswers,
     title=title,
