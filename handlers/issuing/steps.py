@@ -26,7 +26,13 @@ from handlers.issuing.engine import Finished, Outcome, Reask, Turn
 from handlers.issuing.form import EDITABLE, Step
 from handlers.issuing.summary import recorded, validity_end
 from storage import audit, cards, drafts, scopes
-from storage.cards import CardError, CardExpired, CardNumberTaken, background_of
+from storage.cards import (
+    CardDeactivated,
+    CardError,
+    CardExpired,
+    CardNumberTaken,
+    background_of,
+)
 from storage.models import IssuanceKind
 
 KINDS = {kind.value: kind for kind in IssuanceKind}
@@ -167,11 +173,7 @@ async def refuse_unusable(turn: Turn, number: str, found: cards.Found | None) ->
             ).format(number=number)
         )
     if found is None and await cards.is_deactivated(turn.context.session, number):
-        raise Reask(
-            turn.t.gettext("Card {number} has been deactivated. Please check the number.").format(
-                number=number
-            )
-        )
+        raise Reask(deactivated(turn, number))
 
 
 async def store_number(turn: Turn, text: str) -> Outcome:
@@ -205,10 +207,20 @@ async def store_number(turn: Turn, text: str) -> Outcome:
             raise Reask(taken(turn, number)) from None
         except CardNumberTaken:
             raise Reask(taken(turn, number)) from None
+        except CardDeactivated:
+            raise Reask(deactivated(turn, number)) from None
     form.number = number
     if form.editing or (form.kind == IssuanceKind.REPLACEMENT and form.carried_over):
         return form.go(turn.step, Step.CONFIRMING)
     return form.go(turn.step, Step.AWAITING_BIRTH_YEAR)
+
+
+def deactivated(turn: Turn, number: str) -> str:
+    """Why a lost and replaced card's number is used for nothing (our rule: see the README)."""
+    return turn.t.gettext(
+        "Card {number} was reported lost and replaced, so its number is never used again. "
+        "Please check the number on the card."
+    ).format(number=number)
 
 
 def taken(turn: Turn, number: str) -> str:
