@@ -19,7 +19,12 @@ from bot.rules.background import (
     parse_children,
     parse_postal_code,
 )
-from bot.rules.card_numbers import MOBILE_ONLY, CardNumberFormatError, check_typed_card_number
+from bot.rules.card_numbers import (
+    MOBILE_ONLY,
+    CardNumberFormatError,
+    check_typed_card_number,
+    describe_formats,
+)
 from bot.rules.privacy import IdentifyingInputError, IdentifyingKind
 from handlers import callbacks
 from handlers.issuing.engine import Finished, Outcome, Reask, Turn
@@ -95,11 +100,19 @@ def card_number(turn: Turn, text: str) -> str:
     except IdentifyingInputError as refused:
         raise Reask(identifying_reason(turn, refused.kind)) from None
     except CardNumberFormatError:
-        example = ", ".join(turn.form.card_examples) or "KK123456"
+        examples = turn.form.card_examples
+        shape = describe_formats(examples, turn.t)
+        if not examples:
+            raise Reask(
+                turn.t.gettext("That is not a card number: card numbers are {shape}.").format(
+                    shape=shape
+                )
+            ) from None
         raise Reask(
             turn.t.gettext(
-                "That is not a card number of your locality. They look like this: {example}."
-            ).format(example=example)
+                "That is not a card number of your locality: they are {shape}, for example "
+                "{example}."
+            ).format(shape=shape, example=", ".join(examples))
         ) from None
 
 
