@@ -18,6 +18,7 @@ from telegram.constants import CallbackQueryLimit
 from bot.audience import Audience
 from bot.context import BotContext
 from bot.i18n import Translator, choose_language, translator
+from bot.strangers import refusal_text
 from storage import drafts, people
 from storage.models import Draft, Person
 
@@ -105,6 +106,7 @@ def handles(
                 elif user is not None:
                     found = await people.by_telegram_id(session, user.id)
                 person = current_person(found)
+                context.former = found is not None and person is None
                 if writes and found is not None and user is not None:
                     people.note_message(session, found, user.language_code)
                 context.person = person
@@ -153,11 +155,7 @@ async def refuse(update: Update, context: BotContext) -> None:
     """Tell a stranger what the bot is, or a person that this is not part of their role."""
     t = context.t
     if context.person is None:
-        text = t.gettext(
-            "Hello! I am Kaikubot, the assistant of the staff who issue Kaikukortti, the culture "
-            "card. I can only help people who have been invited: ask your organisation's "
-            "Kaikukortti contact person or your local coordinator for an invitation link."
-        )
+        text = refusal_text(t, former=context.former)
     else:
         text = t.gettext("Sorry, that is not part of your role. /help shows what you can do.")
     query = update.callback_query

@@ -55,6 +55,8 @@ class BotContext(CallbackContext[KaikuBot, AnyDict, AnyDict, AnyDict]):
         self.t: Translator = translator(self.services.settings.default_language)
         # Set by bot.access before a handler runs: who is writing, and this update's session.
         self.person: Person | None = None
+        # Whether the sender had access once (deactivated, or every role withdrawn).
+        self.former = False
         # The person's draft, when the handler asked bot.access to read it with the person.
         self.draft: Draft | None = None
         # Set when bot.access did not read the person and draft but used them as the bot last

@@ -55,6 +55,7 @@ PAYLOADS = {
 
 REFUSALS = (
     "Hello! I am Kaikubot, the assistant of the staff who issue Kaikukortti",
+    "Your access to Kaikubot has ended.",
     "Sorry, that is not part of your role.",
     "This button has expired.",
     "This form is no longer open.",
