@@ -70,6 +70,7 @@ pytest: install-test catalogs
 bench: install-test catalogs
 	$(BIN)/python -m bench.throughput
 	$(BIN)/python -m bench.issuing
+	$(BIN)/python -m bench.privacy
 
 clean:
 	rm -rf $(VENV) $(MO) .pytest_cache .mypy_cache .ruff_cache

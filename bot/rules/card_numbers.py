@@ -136,7 +136,10 @@ def check_typed_card_number(text: str, examples: Sequence[str]) -> str:
     """The normalised card number, or raise if it identifies a client or does not fit."""
     number = normalise(text)
     # The normalised form is checked too: dropping separators must not let anything through.
-    kind = find_identifying(text) or find_identifying(number)
+    kind = find_identifying(text)
+    if kind is None and number != text and _PLAIN.fullmatch(number):
+        # Only what could be taken as a number: anything longer is refused as not one anyway.
+        kind = find_identifying(number)
     if kind is not None:
         raise IdentifyingInputError(kind)
     if number == MOBILE_ONLY:

@@ -131,6 +131,7 @@ def test_an_email_address_is_refused(text: str) -> None:
         "3",
         "0",
         "12345678",
+        "35821234",  # eight bare digits are a numeric card number, even after 358
         "1234567",
         "0123456",
         "01234567",
