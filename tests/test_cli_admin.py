@@ -45,7 +45,6 @@ M = TypeVar("M", bound=Base)
 
 START = re.compile(r"^  or send the bot: /start (\S+)$")
 LINK = re.compile(r"^  https://t\.me/(\S+)\?start=(\S+)$")
-STRANGER = "Hello! I am Kaikubot, the assistant of the staff who issue Kaikukortti"
 
 
 @dataclass(frozen=True)
@@ -659,9 +658,9 @@ async def test_deactivating_a_person_ends_their_access_at_once_and_removes_their
 
     assert outcome.status == 0, outcome.err
     assert outcome.out == [f"Deactivated #{person.id} Kaisa: their access ended."]
-    # At once: before any menu refresh reaches Telegram, the next message meets a stranger.
+    # At once: before any menu refresh reaches Telegram, the next message is told so.
     await kaisa.send("/invite")
-    assert kaisa.last_reply().text.startswith(STRANGER)
+    assert kaisa.last_reply().text.startswith("Your access to Kaikubot has ended.")
     assert kaisa.buttons() == []
     async with app.services.database.read() as session:
         queued = (await session.scalars(select(OutboxMessage))).all()[-1]
