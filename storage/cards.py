@@ -33,6 +33,10 @@ class CardOfAnotherUnit(CardError):
 class CardDeactivated(CardError):
     """The card was replaced after being lost: its number is never issued or renewed again."""
 
+    def __init__(self, number: str) -> None:
+        super().__init__(number)
+        self.number = number
+
 
 class FormAlreadyStored(CardError):
     """This very form was confirmed before (a double tap on Confirm)."""
@@ -119,7 +123,7 @@ async def check_new_number(session: AsyncSession, number: str, today: date) -> N
     if found is None:
         return
     if found.deactivated:
-        raise CardDeactivated
+        raise CardDeactivated(number)
     if found.expired(today):
         raise CardExpired
     raise CardNumberTaken
@@ -218,13 +222,13 @@ async def _card_for(
         if found is None:
             return None, None, True
         if found.deactivated:
-            raise CardDeactivated
+            raise CardDeactivated(number)
         if not found.issued_by(unit_ids):
             raise CardOfAnotherUnit
         return found.card, None, False
     old = await lookup(session, old_number or "")
     if old is not None and old.deactivated:
-        raise CardDeactivated
+        raise CardDeactivated(old.card.number)
     if old is not None and not old.issued_by(unit_ids):
         raise CardOfAnotherUnit
     if not checked:

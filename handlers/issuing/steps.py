@@ -432,6 +432,13 @@ def refused_card(turn: Turn, error: CardError) -> Outcome:
     """The confirmed form cannot be stored (checked carefully): say why."""
     if isinstance(error, cards.FormAlreadyStored):
         return Finished(turn.t.gettext("This card is already recorded."))
+    if isinstance(error, CardDeactivated):
+        # Replaced after being lost since its step: that number is used for nothing now.
+        turn.notes.append(deactivated(turn, error.number))
+        if error.number == turn.form.old_number:
+            return Step.AWAITING_OLD_NUMBER
+        turn.form.editing = turn.form.kind == IssuanceKind.NEW
+        return Step.AWAITING_NUMBER
     # Someone recorded the same number a moment ago: ask for the number again.
     turn.notes.append(
         turn.t.gettext(

@@ -190,3 +190,26 @@ async def test_a_lost_card_the_bot_never_saw_cannot_be_issued_renewed_or_replace
     (replacement,) = await issuances(app)
     assert replacement.replaces_card_id is not None
     assert [card.number for card in await cards_stored(app)] == ["KK000001", "KK000002"]
+
+
+async def test_a_renewal_confirmed_after_a_colleague_replaced_the_card_is_refused(
+    issuer: SimulatedUser, sim: TelegramSimulator, app: KaikuApplication, espoo: Network
+) -> None:
+    colleague = await sim.user("Olli", language_code="en")
+    await add_person(
+        app.services.database, colleague.id, "Olli", (Role.ISSUER, espoo.units["family"])
+    )
+    await issue_new_card(issuer, "KK123456")
+    await open_form(issuer, "Renewal")
+    await issuer.send("KK123456")
+    await issuer.click("5")  # the summary, waiting for Confirm
+    await open_form(colleague, "Replacement of a lost card")
+    await colleague.send("KK123456")
+    await colleague.send("KK654321")
+    await colleague.click("Confirm")
+
+    await issuer.click("Confirm")
+
+    assert "Card KK123456 was reported lost and replaced" in issuer.last_reply().text
+    kinds = [issuance.kind for issuance in await issuances(app)]
+    assert kinds == [IssuanceKind.NEW, IssuanceKind.REPLACEMENT]
