@@ -17,19 +17,20 @@ Trade-offs, decided here so that the card-number rule (which runs after this one
   with a century sign or a letter as the check character is refused wherever it appears.
 - A phone number is what the `phonenumbers` library's metadata finds valid for Finland (or for
   the country given with + / 00) and is of a kind a person has: mobile, fixed line, personal,
-  VoIP. Service numbers (0100, 020x, 0600, 0800) are not a client's. A bare run of digits that
-  does not begin with 0 or + is never a phone number when it is eight digits or shorter, so
-  numeric card numbers such as "123456" or "12345678" pass; nor when it is glued to letters. The
-  price: a card number that begins with 0 and happens to be a valid Finnish number
-  ("0401234567", "09123456") is refused as a phone number.
+  VoIP. Service numbers (0100, 020x, 0600, 0800) are not a client's. Digits without 0 or + in
+  front are a phone number only after Finland's code 358 ("358 40 123 4567", as phonenumbers
+  reads them), never when eight digits or shorter or glued to letters, so numeric card numbers
+  such as "123456", "12345678" or "912345678" pass. The price: a card number that begins with 0
+  and happens to be a valid Finnish number ("0401234567", "09123456") is refused as a phone
+  number.
 - Every check runs in time linear in the text, whatever it holds: a message of Telegram's
   4096 characters takes a few milliseconds on the event loop. So no pattern backtracks over the
   text, and phone numbers are not searched for with the library's matcher (about 0.1-0.5 s for
-  such a message of digits and slashes) but read here: digit groups joined by up to three
-  separators, each candidate starting at a group with 0, 00 or + (or, bare, at the start of a
-  run) and of a length the country's numbers have, checked against the metadata's patterns
-  once per call. A country's patterns are compiled the first time one of its numbers is looked
-  at (a millisecond or two; every country's, ~0.5 s, at most once per process).
+  such a message of digits and slashes) but read here: runs of digit groups joined by up to
+  four separators, each number starting where a run does or at a group set apart inside it,
+  of a length the country's numbers have, checked against the metadata's patterns once per
+  call. A country's patterns are compiled the first time one of its numbers is looked at (a
+  millisecond or two; every country's, ~0.5 s, at most once per process).
 - A full date of birth is checked only where a date has no business (`looks_like_birth_date`,
   used by the birth-year question), not by `find_identifying`: card numbers may look like dates.
 """
@@ -94,11 +95,12 @@ _EMAIL = re.compile(
 )
 # Digits with the separators people put in phone numbers: one run per number-like stretch.
 # At least five digits: no phone number anywhere is shorter.
-_PHONE_RUN = re.compile(rf"(?<![0-9])(\+?)\(?[0-9](?:[\s{_DASHES}./()]{{0,3}}[0-9]){{4,}}")
+_PHONE_RUN = re.compile(rf"(?<![0-9])(\+?)\(?[0-9](?:[\s{_DASHES}./()]{{0,4}}[0-9]){{4,}}")
 _DIGIT_GROUP = re.compile(r"[0-9]+")
 _FINLAND = 358
 _FINLAND_DIGITS = str(_FINLAND)
 _LONGEST_BARE_NON_PHONE = 8
+_SHORTEST_GROUP_ALONE = 6
 # phonenumbers' order of deciding a number's type: the first that matches wins.
 _TYPES_IN_ORDER = (
     ("premium_rate", False),
@@ -201,30 +203,52 @@ def _has_phone_number(text: str) -> bool:
 
 
 def _candidates(run: str, *, plus: bool, glued: bool) -> list[tuple[int, str]]:
-    """Each (country code, national number) a run of digit groups could hold, from the start of
-    a group with +, 00 or 0 (or a bare run's start) to the end of a later group: a bounded
-    number per group, since a country code and its numbers' lengths fix where one may end."""
-    groups = _DIGIT_GROUP.findall(run)
-    digits = "".join(groups)
-    ends = list(itertools.accumulate(map(len, groups)))
+    """Each (country code, national number) a run of digit groups could hold: from where a
+    number may start (+, 00, 0, or Finland's 358 without either) to the end of a group, of a
+    length the country's numbers have. A number starts at the run's start, or inside it at a
+    group set apart (after a wider gap, a slash or a parenthesis: "KK123456 / 040 …") or long
+    enough to be one by itself ("12 0401234567"): "1234 0567 8901" is a grouped card number,
+    not a phone number after "1234"."""
+    spans = [match.span() for match in _DIGIT_GROUP.finditer(run)]
+    digits = "".join(run[start:end] for start, end in spans)
+    ends = list(itertools.accumulate(end - start for start, end in spans))
     found: list[tuple[int, str]] = []
     start = 0
-    for index, end_of_group in enumerate(ends):
-        if index == 0 and plus:
-            _add_international(found, digits, ends, start)
-        elif digits.startswith("00", start):
-            _add_international(found, digits, ends, start + 2)
-        elif digits[start] == "0":
-            _add_national(found, digits, ends, _FINLAND, start + 1)
-        elif index == 0 and not glued:
-            # A bare run is read as Finnish, with or without Finland's code in front, and
-            # never as a phone number while it is short enough to be a numeric card number.
-            bare = _LONGEST_BARE_NON_PHONE + 1
-            _add_national(found, digits, ends, _FINLAND, 0, first_end=bare)
-            if digits.startswith(_FINLAND_DIGITS):
-                _add_national(found, digits, ends, _FINLAND, len(_FINLAND_DIGITS), first_end=bare)
-        start = end_of_group
+    for index, (group_start, group_end) in enumerate(spans):
+        if index == 0 or _set_apart(run, spans[index - 1][1], group_start, group_end):
+            _add_starting_at(found, digits, ends, start, plus=plus and index == 0, glued=glued)
+        start = ends[index]
     return found
+
+
+def _set_apart(run: str, previous_end: int, start: int, end: int) -> bool:
+    """Whether a group inside a run may start a number of its own."""
+    gap = run[previous_end:start]
+    return len(gap) > 1 or "/" in gap or "(" in gap or end - start >= _SHORTEST_GROUP_ALONE
+
+
+def _add_starting_at(
+    found: list[tuple[int, str]],
+    digits: str,
+    ends: list[int],
+    start: int,
+    *,
+    plus: bool,
+    glued: bool,
+) -> None:
+    """The candidates that start at this digit."""
+    if plus:
+        _add_international(found, digits, ends, start)
+    elif digits.startswith("00", start):
+        _add_international(found, digits, ends, start + 2)
+    elif digits.startswith("0", start):
+        _add_national(found, digits, ends, _FINLAND, start + 1)
+    elif digits.startswith(_FINLAND_DIGITS, start) and not glued:
+        # Digits without 0 or + are a phone number only after Finland's code (as phonenumbers
+        # reads "358 40 …"), and never while short enough to be a numeric card number.
+        first_end = start + _LONGEST_BARE_NON_PHONE + 1
+        national = start + len(_FINLAND_DIGITS)
+        _add_national(found, digits, ends, _FINLAND, national, first_end=first_end)
 
 
 def _add_international(
