@@ -34,6 +34,7 @@ TEXTS = {
     "dates": _repeated("01.02.1985 "),
     "date-shaped groups": _repeated("010190 "),
     "impossible identity codes": _repeated("310490-123A"),
+    "February 29ths of common years": _repeated("290201-123A "),
     "plus signs": _repeated("+1"),
     "zeros, ones and spaces": _drawn("01 "),
     "digits and separators": _drawn("0123456789 -./()+"),

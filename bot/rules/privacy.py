@@ -70,10 +70,15 @@ _DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2212"
 _GAP = rf"[\s{_DASHES}]*+"
 _CHECK_CHARACTERS = "0-9ABCDEFHJKLMNPRSTUVWXY"
 _CHECK_LETTERS = "ABCDEFHJKLMNPRSTUVWXY"
-# A plausible DDMMYY (the day of the month is checked after the match), with gaps anywhere.
+# A real DDMMYY, with gaps anywhere (only February 29 is checked after the match, for the
+# leap year): 31.4. is refused here, so that text full of it costs no work in Python.
+_MONTH = rf"(?:0{_GAP}[1-9]|1{_GAP}[0-2])"
 _DATE = (
-    rf"(?P<date>(?:0{_GAP}[1-9]|[12]{_GAP}[0-9]|3{_GAP}[01]){_GAP}"
-    rf"(?:0{_GAP}[1-9]|1{_GAP}[0-2]){_GAP}[0-9]{_GAP}[0-9])"
+    rf"(?P<date>(?:(?:0{_GAP}[1-9]|1{_GAP}[0-9]|2{_GAP}[0-8]){_GAP}{_MONTH}"
+    rf"|2{_GAP}9{_GAP}{_MONTH}"
+    rf"|3{_GAP}0{_GAP}(?:0{_GAP}[13-9]|1{_GAP}[0-2])"
+    rf"|3{_GAP}1{_GAP}(?:0{_GAP}[13578]|1{_GAP}[02]))"
+    rf"{_GAP}[0-9]{_GAP}[0-9])"
 )
 _INDIVIDUAL_NUMBER = rf"[0-9]{_GAP}[0-9]{_GAP}[0-9]"
 # Marked: a century sign or a hyphen after the date, or a letter as the check character.

@@ -64,6 +64,7 @@ ADVERSARIAL = {
     "dates": repeated("01.02.1985 "),
     "date-shaped groups": repeated("010190 "),
     "impossible identity codes": repeated("310490-123A"),
+    "February 29ths of common years": repeated("290201-123A "),
     "long gaps": repeated("0 - - - - - - - - - - - - 1"),
     "plus signs": repeated("+1"),
     "country codes": repeated("+358 "),
