@@ -73,6 +73,7 @@ bench: install-test catalogs
 	$(BIN)/python -m bench.guideline_quality
 	$(BIN)/python -m bench.guideline_speed
 	$(BIN)/python -m bench.summary
+	$(BIN)/python -m bench.privacy
 
 clean:
 	rm -rf $(VENV) $(MO) .pytest_cache .mypy_cache .ruff_cache

@@ -20,6 +20,7 @@ from telegram.error import TelegramError
 from bot.audience import Audience
 from bot.context import BotContext
 from bot.i18n import Translator, choose_language, translator
+from bot.strangers import refusal_text
 from storage import people
 from storage.models import Person
 
@@ -109,6 +110,7 @@ async def open_for(
     if writes and found is not None and user is not None:
         people.note_message(found, user.language_code)
     context.person = current_person(found)
+    context.former = found is not None and context.person is None
     context.t = translator(
         choose_language(
             found.language if found else None,
@@ -127,11 +129,7 @@ async def refuse(update: Update, context: BotContext) -> None:
     await context.rollback()
     t = context.t
     if context.person is None:
-        text = t.gettext(
-            "Hello! I am Kaikubot, the assistant of the staff who issue Kaikukortti, the culture "
-            "card. I can only help people who have been invited: ask your organisation's "
-            "Kaikukortti contact person or your local coordinator for an invitation link."
-        )
+        text = refusal_text(t, former=context.former)
     else:
         text = t.gettext("Sorry, that is not part of your role. /help shows what you can do.")
     query = update.callback_query

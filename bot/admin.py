@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.rules.background import normalise_postal_entries
 from bot.rules.card_numbers import normalise_examples
+from bot.rules.validity import check_pilot_end, check_validity_months, today
 from storage import (
     deployment,
     invitations,
@@ -38,7 +39,9 @@ def add_locality_options(parser: argparse.ArgumentParser) -> None:
         action="append",
         dest="card_examples",
         metavar="NUMBER",
-        help="an example card number that defines the accepted format (give one or two)",
+        help="an example card number that defines the accepted format (give one or two): "
+        "letters shared by every example are fixed (KK in KK123456), other runs are any "
+        "letters or digits of that length",
     )
     parser.add_argument(
         "--postal-codes",
@@ -53,6 +56,7 @@ def add_locality_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _locality_changes(arguments: argparse.Namespace) -> dict[str, Any]:
+    """The settings given, checked by the rules the chat's settings share (bot.rules)."""
     changes: dict[str, Any] = {}
     # Each refusal names its option: the person may have given several at once.
     if arguments.card_examples:
@@ -66,20 +70,27 @@ def _locality_changes(arguments: argparse.Namespace) -> dict[str, Any]:
             changes["postal_codes"] = normalise_postal_entries(entries)
         except ValueError as error:
             raise AdminError(f"--postal-codes: {error}") from None
+    if arguments.pilot_end and arguments.no_pilot_end:
+        raise AdminError("give either --pilot-end or --no-pilot-end, not both")
     if arguments.pilot_end:
         try:
-            changes["pilot_end_date"] = date.fromisoformat(arguments.pilot_end)
+            pilot_end = date.fromisoformat(arguments.pilot_end)
         except ValueError:
             raise AdminError(
                 f"--pilot-end must be a date like 2027-05-31, not {arguments.pilot_end!r}"
             ) from None
+        try:
+            check_pilot_end(pilot_end, today(arguments.zone))
+        except ValueError as error:
+            raise AdminError(f"--pilot-end: {error}") from None
+        changes["pilot_end_date"] = pilot_end
     if arguments.no_pilot_end:
-        if arguments.pilot_end:
-            raise AdminError("give either --pilot-end or --no-pilot-end, not both")
         changes["clear_pilot_end"] = True
     if arguments.validity_months is not None:
-        if not 1 <= arguments.validity_months <= 60:
-            raise AdminError("--validity-months must be between 1 and 60")
+        try:
+            check_validity_months(arguments.validity_months)
+        except ValueError as error:
+            raise AdminError(f"--validity-months {error}") from None
         changes["validity_months"] = arguments.validity_months
     return changes
 

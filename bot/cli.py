@@ -140,6 +140,7 @@ def _invite_command(arguments: argparse.Namespace) -> AdminCommand:
 async def _administer(
     settings: Settings, command: AdminCommand, arguments: argparse.Namespace
 ) -> list[str]:
+    arguments.zone = settings.zone  # where "today" is, for the settings' rules
     database = Database.from_url(settings.effective_database_url)
     try:
         await migrate.upgrade(database.engine)

@@ -53,6 +53,8 @@ class BotContext(CallbackContext[Bot, AnyDict, AnyDict, AnyDict]):
         self.t: Translator = translator(self.services.settings.default_language)
         # Set by bot.access before a handler runs: who is writing.
         self.person: Person | None = None
+        # Whether the sender had access once (deactivated, or every role withdrawn).
+        self.former = False
         # The person's draft, when the handler asked bot.access to read it with the person.
         self.draft: Draft | None = None
         self._session: AsyncSession | None = None

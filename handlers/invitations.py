@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, tzinfo
 
-from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, filters
+from telegram import Message, Update
+from telegram.ext import (
+    BaseHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.access import handles
 from bot.audience import ANYONE, only
@@ -21,6 +27,36 @@ from storage.scopes import RoleDescription
 
 PRIVATE = filters.ChatType.PRIVATE
 COORDINATORS = only(Role.COORDINATOR)
+
+# A pasted invitation link, as the bot prints it (with or without https://, www., /start).
+_LINK = re.compile(
+    r"(?:/start(?:@\w+)?\s+)?(?:https?://)?(?:www\.)?(?:t|telegram)\.me/\w{4,32}/?"
+    r"\?start=([A-Za-z0-9_\-]{1,64})",
+    re.IGNORECASE,
+)
+_START = re.compile(r"/start(?:@\w+)?\s+(\S+)", re.IGNORECASE)
+
+
+def typed_code(text: str) -> str | None:
+    """The invitation code in a message that is only a code or a t.me link (with or without
+    /start), else None."""
+    text = text.strip()
+    link = _LINK.fullmatch(text)
+    if link:
+        return link[1]
+    start = _START.fullmatch(text)
+    code = start[1] if start else text
+    return code if invitations.looks_like_code(code) else None
+
+
+class _InvitationText(filters.MessageFilter):
+    """A message that is only an invitation code or link, sent without /start."""
+
+    def filter(self, message: Message) -> bool:
+        return message.text is not None and typed_code(message.text) is not None
+
+
+INVITATION_TEXT = _InvitationText(name="INVITATION_TEXT")
 
 
 def refusal_text(
@@ -51,16 +87,32 @@ def refusal_text(
 
 @handles(ANYONE, writes=True)
 async def redeem_invitation(update: Update, context: BotContext) -> None:
-    """Bring the sender into the role their invitation code gives."""
+    """Bring the sender into the role their /start code (or link) gives."""
+    if context.args:
+        arguments = " ".join(context.args)
+        await redeem(update, context, typed_code(arguments) or arguments)
+
+
+@handles(ANYONE, writes=True)
+async def redeem_typed_invitation(update: Update, context: BotContext) -> None:
+    """Redeem a code or t.me link sent as it is, without /start."""
+    message = update.effective_message
+    code = typed_code(message.text or "") if message else None
+    if code is not None:
+        await redeem(update, context, code)
+
+
+async def redeem(update: Update, context: BotContext, code: str) -> None:
+    """Bring the sender into the role the code gives, or say why not."""
     user, message = update.effective_user, update.effective_message
-    if user is None or message is None or not context.args:
+    if user is None or message is None:
         return
     session = context.session
     display_name = " ".join(filter(None, [user.first_name, user.last_name])) or str(user.id)
     try:
         redeemed = await invitations.redeem(
             session,
-            context.args[0],
+            code,
             telegram_id=user.id,
             display_name=display_name,
             telegram_language=user.language_code,
@@ -110,4 +162,10 @@ def notify_inviter(
 
 def build() -> list[BaseHandler[Update, BotContext, object]]:
     """Redeeming invitations (creating them is the /invite form, handlers/inviting.py)."""
-    return [CommandHandler("start", redeem_invitation, filters=PRIVATE, has_args=True)]
+    return [
+        CommandHandler("start", redeem_invitation, filters=PRIVATE, has_args=True),
+        MessageHandler(
+            PRIVATE & filters.TEXT & ~filters.UpdateType.EDITED & INVITATION_TEXT,
+            redeem_typed_invitation,
+        ),
+    ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import and_, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -19,7 +19,7 @@ class CardError(Exception):
 
 
 class CardNumberTaken(CardError):
-    """Another card in use already has this number."""
+    """Another card already has this number."""
 
 
 class CardExpired(CardError):
@@ -31,7 +31,11 @@ class CardOfAnotherUnit(CardError):
 
 
 class CardDeactivated(CardError):
-    """The card was replaced or deactivated."""
+    """The card was replaced after being lost: its number is never issued or renewed again."""
+
+    def __init__(self, number: str) -> None:
+        super().__init__(number)
+        self.number = number
 
 
 class FormAlreadyStored(CardError):
@@ -44,6 +48,11 @@ class Found:
 
     card: Card
     last: Issuance | None
+
+    @property
+    def deactivated(self) -> bool:
+        """Whether the card was replaced after being lost."""
+        return self.card.deactivated_at is not None
 
     def expired(self, today: date) -> bool:
         """Whether the card's validity has run out."""
@@ -75,24 +84,30 @@ def background_of(issuance: Issuance) -> Background:
     return Background(**{name: getattr(issuance, name) for name in BACKGROUND_FIELDS})
 
 
-# A card in use and its latest issuance in one query (at most one card per number is in use;
-# "X" is never looked up).
-_CARD_IN_USE = (
+# The card with a number and its latest issuance in one query: a number belongs to one card
+# for good (the unique index), deactivated or not; "X" is never looked up.
+_CARD_BY_NUMBER = (
     select(Card, Issuance)
     .outerjoin(Issuance, and_(Issuance.card_id == Card.id, Issuance.voided_at.is_(None)))
-    .where(Card.number == bindparam("number"), Card.deactivated_at.is_(None))
+    .where(Card.number == bindparam("number"))
     .order_by(Issuance.id.desc())
     .limit(1)
 )
 _FORM_STORED = select(Issuance.id).where(Issuance.form_id == bindparam("form_id"))
 
 
-async def find(session: AsyncSession, number: str) -> Found | None:
-    """The card in use (or expired, but not deactivated) with this number, if any."""
+async def lookup(session: AsyncSession, number: str) -> Found | None:
+    """The card with this number, in use, expired or deactivated, if any."""
     if number == MOBILE_ONLY:
         return None  # mobile-only cards have no number to look up
-    row = (await session.execute(_CARD_IN_USE, {"number": number})).first()
+    row = (await session.execute(_CARD_BY_NUMBER, {"number": number})).first()
     return Found(row[0], row[1]) if row else None
+
+
+async def find(session: AsyncSession, number: str) -> Found | None:
+    """The card in use (or expired, but not deactivated) with this number, if any."""
+    found = await lookup(session, number)
+    return None if found is None or found.deactivated else found
 
 
 async def stored_by_form(session: AsyncSession, form_id: str) -> tuple[str, date] | None:
@@ -108,17 +123,18 @@ async def stored_by_form(session: AsyncSession, form_id: str) -> tuple[str, date
 
 
 async def is_deactivated(session: AsyncSession, number: str) -> bool:
-    """Whether the number only belongs to deactivated cards (and none in use)."""
-    if await find(session, number) is not None:
-        return False
-    return (await session.scalar(select(Card.id).where(Card.number == number).limit(1))) is not None
+    """Whether the number belongs to a card replaced after being lost."""
+    found = await lookup(session, number)
+    return found is not None and found.deactivated
 
 
 async def check_new_number(session: AsyncSession, number: str, today: date) -> None:
-    """Raise when a number cannot be issued as a new card."""
-    found = await find(session, number)
+    """Raise when a number cannot be issued as a new card: every number is issued once."""
+    found = await lookup(session, number)
     if found is None:
         return
+    if found.deactivated:
+        raise CardDeactivated(number)
     if found.expired(today):
         raise CardExpired
     raise CardNumberTaken
@@ -159,7 +175,7 @@ async def record(
     the second gets CardNumberTaken after its failed statement, so call this in a savepoint.
     """
     try:
-        card, replaces, previously_unknown = await _card_for(
+        card, replaces_id, previously_unknown = await _card_for(
             session, kind, number, old_number, unit_ids, issued_on
         )
     except CardError:
@@ -170,13 +186,13 @@ async def record(
             raise FormAlreadyStored from None
         raise
     if session.dirty:
-        await session.flush()  # the replaced card's end, before the new card takes its place
+        await session.flush()  # the lost card's end, so that a refusal below finds it written
     card_id = card.id if card is not None else await _new_card(session, number)
     values = {
         "card_id": card_id,
         "kind": kind,
         "previously_unknown": previously_unknown,
-        "replaces_card_id": replaces.id if replaces else None,
+        "replaces_card_id": replaces_id,
         "unit_id": unit_id,
         "issuer_id": issuer_id,
         "issued_on": issued_on,
@@ -199,32 +215,41 @@ async def _card_for(
     old_number: str | None,
     unit_ids: set[int],
     issued_on: date,
-) -> tuple[Card | None, Card | None, bool]:
-    """Check the numbers: the card to issue (None: a new one), the card replaced, and whether
-    the card was unknown before. Raises CardError; writes nothing but the replaced card's end."""
+) -> tuple[Card | None, int | None, bool]:
+    """Check the numbers: the card to issue (None: a new one), the id of the card replaced, and
+    whether the card was unknown before. Raises CardError; writes nothing but the lost card's
+    end (a lost card the bot never saw is stored as ended, so that its number stays taken)."""
     if kind is IssuanceKind.NEW:
         await check_new_number(session, number, issued_on)
         return None, None, False
     if kind is IssuanceKind.RENEWAL:
-        found = await find(session, number)
+        found = await lookup(session, number)
         if found is None:
             return None, None, True
+        if found.deactivated:
+            raise CardDeactivated(number)
         if not found.issued_by(unit_ids):
             raise CardOfAnotherUnit
         return found.card, None, False
-    old = await find(session, old_number or "")
-    replaces = None
-    if old is not None:
-        if not old.issued_by(unit_ids):
-            raise CardOfAnotherUnit
-        replaces = old.card
-        replaces.deactivated_at = utcnow()
+    old = await lookup(session, old_number or "")
+    if old is not None and old.deactivated:
+        raise CardDeactivated(old.card.number)
+    if old is not None and not old.issued_by(unit_ids):
+        raise CardOfAnotherUnit
     await check_new_number(session, number, issued_on)
-    return None, replaces, old is None
+    if old is not None:
+        old.card.deactivated_at = utcnow()
+        return None, old.card.id, False
+    if not old_number or old_number == MOBILE_ONLY:
+        return None, None, True
+    return None, await _new_card(session, old_number, deactivated_at=utcnow()), True
 
 
-async def _new_card(session: AsyncSession, number: str) -> int:
+async def _new_card(
+    session: AsyncSession, number: str, *, deactivated_at: datetime | None = None
+) -> int:
+    values = {"number": number, "deactivated_at": deactivated_at}
     try:
-        return int((await session.execute(_INSERT_CARD, {"number": number})).scalar_one())
+        return int((await session.execute(_INSERT_CARD, values)).scalar_one())
     except IntegrityError:
         raise CardNumberTaken from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,6 +20,8 @@ CODE_BYTES = 16
 DEFAULT_LIFETIME = timedelta(days=7)
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(hours=1)
+# What token_urlsafe(CODE_BYTES) makes. Only text of this shape counts as a wrong code.
+_CODE_SHAPE = re.compile(r"[A-Za-z0-9_\-]{22}")
 
 
 class RedemptionRefused(enum.StrEnum):
@@ -47,6 +50,11 @@ class Redeemed:
     person: Person
     invitation: Invitation
     new_person: bool
+
+
+def looks_like_code(text: str) -> bool:
+    """Whether the text has the shape of an invitation code (22 URL-safe characters)."""
+    return _CODE_SHAPE.fullmatch(text.strip()) is not None
 
 
 def hash_code(code: str) -> str:
@@ -118,9 +126,12 @@ async def redeem(
     display_name: str,
     telegram_language: str | None = None,
 ) -> Redeemed:
-    """Bring the sender into the invitation's role, or raise RedemptionError (and count it)."""
+    """Bring the sender into the invitation's role, or raise RedemptionError (and count a
+    wrong code: only one shaped like a code, so that other text never locks anyone out)."""
     if await locked_out_until(session, telegram_id) is not None:
         raise RedemptionError(RedemptionRefused.LOCKED_OUT)
+    if not looks_like_code(code):
+        raise RedemptionError(RedemptionRefused.UNKNOWN)
     invitation = await session.scalar(
         select(Invitation).where(Invitation.code_hash == hash_code(code)).with_for_update()
     )

@@ -341,7 +341,7 @@ class Card(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Set when the card is replaced after being lost (or its only issuance is voided).
+    # Set when the card is replaced after being lost: its number stays taken for good.
     deactivated_at: Mapped[datetime | None]
 
     issuances: Mapped[list[Issuance]] = relationship(
@@ -349,13 +349,15 @@ class Card(Base):
     )
 
     __table_args__ = (
-        # A number belongs to one card at a time; "X" cards are exempt (there is no number).
+        # A number belongs to one card for good, even after it was lost and replaced: the
+        # printed card is still out there. Only a mistaken issuance, once voided, gives its
+        # number back, by deleting its card row. "X" cards are exempt (there is no number).
         Index(
-            "uq_card_number_in_use",
+            "uq_card_number",
             "number",
             unique=True,
-            sqlite_where=text("deactivated_at IS NULL AND number != 'X'"),
-            postgresql_where=text("deactivated_at IS NULL AND number != 'X'"),
+            sqlite_where=text("number != 'X'"),
+            postgresql_where=text("number != 'X'"),
         ),
     )
 

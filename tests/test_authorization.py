@@ -66,6 +66,7 @@ PAYLOADS = {
 
 REFUSALS = (
     "Hello! I am Kaikubot, the assistant of the staff who issue Kaikukortti",
+    "Your access to Kaikubot has ended.",
     "Sorry, that is not part of your role.",
     "This button has expired.",
 )

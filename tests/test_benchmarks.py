@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench import issuing, throughput
+from bench import issuing, privacy, throughput
 
 
 async def test_the_throughput_benchmark_runs_and_prints_its_anchors(
@@ -27,4 +27,14 @@ async def test_the_issuing_benchmark_runs_and_counts_interactions(
     assert "interactions for a new card: 12 (bar 12)" in printed
     assert "interactions for an unchanged renewal: 6 (bar 6)" in printed
     for name in ("echo + one write", "kaikubot issuing steps", "realistic load"):
+        assert name in printed
+
+
+def test_the_privacy_benchmark_runs_and_prints_each_check(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    privacy.main()
+
+    printed = capsys.readouterr().out
+    for name in ("privacy (find_identifying)", "card number", "birth year", "postal code"):
         assert name in printed

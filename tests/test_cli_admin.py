@@ -9,9 +9,10 @@ import os
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -44,7 +45,6 @@ M = TypeVar("M", bound=Base)
 
 START = re.compile(r"^  or send the bot: /start (\S+)$")
 LINK = re.compile(r"^  https://t\.me/(\S+)\?start=(\S+)$")
-STRANGER = "Hello! I am Kaikubot, the assistant of the staff who issue Kaikukortti"
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,11 @@ class Outcome:
 
 
 Kaikubot = Callable[..., Outcome]
+
+# Today where the bot is (the default time zone), and a pilot end that stays in the future
+# whenever the tests run (one in the past is refused).
+TODAY = datetime.now(ZoneInfo("Europe/Helsinki")).date()
+PILOT_END = (TODAY + timedelta(days=400)).isoformat()
 
 
 @pytest.fixture(autouse=True)
@@ -176,7 +181,7 @@ def test_init_creates_the_database_and_a_locality_with_normalised_settings(
         "--postal-codes",
         " 02100-02999, 00100,00100 ",
         "--pilot-end",
-        "2027-05-31",
+        PILOT_END,
         "--validity-months",
         "12",
     )
@@ -188,7 +193,7 @@ def test_init_creates_the_database_and_a_locality_with_normalised_settings(
     assert espoo.name == "Espoo"
     assert espoo.card_number_examples == ["KK123456"]
     assert espoo.postal_codes == ["02100-02999", "00100"]
-    assert espoo.pilot_end_date.isoformat() == "2027-05-31"  # type: ignore[union-attr]
+    assert espoo.pilot_end_date.isoformat() == PILOT_END  # type: ignore[union-attr]
     assert espoo.validity_months == 12
     (invitation,) = rows(url, Invitation)
     assert (invitation.role, invitation.locality_id) == (Role.COORDINATOR, espoo.id)
@@ -274,6 +279,53 @@ def test_a_bad_locality_setting_exits_2_naming_the_problem_and_changes_nothing(
     assert audit_trail(espoo_cli) == trail
 
 
+YESTERDAY = (TODAY - timedelta(days=1)).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("options", "problem"),
+    [
+        (["--pilot-end", YESTERDAY], f"--pilot-end: {YESTERDAY} is in the past"),
+        (["--pilot-end", "2020-01-31"], "--pilot-end: 2020-01-31 is in the past"),
+        (
+            ["--card-example", "010190-123A"],
+            "--card-example: an example card number must not look like a personal identity code",
+        ),
+        (
+            ["--card-example", "0401234567"],
+            "--card-example: an example card number must not look like a phone number",
+        ),
+        (["--card-example", ""], "--card-example: an example card number cannot be empty"),
+        (["--card-example", " - "], "--card-example: an example card number cannot be empty"),
+        (
+            ["--card-example", "KK123456", "--card-example", "AB1234", "--card-example", "123456"],
+            "--card-example: give one or two example card numbers, not 3",
+        ),
+    ],
+)
+@pytest.mark.parametrize("command", [["init", "--locality", "Vantaa"], ["locality", "set"]])
+def test_settings_that_make_nonsense_cards_are_refused_and_change_nothing(
+    espoo_cli: str, kaikubot: Kaikubot, command: list[str], options: list[str], problem: str
+) -> None:
+    before = [settings_of(locality) for locality in rows(espoo_cli, Locality)]
+    trail = audit_trail(espoo_cli)
+
+    outcome = kaikubot(*command, *options)
+
+    assert refused(outcome, problem), outcome.err
+    assert "010190-123A" not in " ".join(outcome.err)
+    assert [settings_of(locality) for locality in rows(espoo_cli, Locality)] == before
+    assert audit_trail(espoo_cli) == trail
+    assert len(rows(espoo_cli, Invitation)) == 1
+
+
+def test_a_pilot_ending_today_is_accepted(espoo_cli: str, kaikubot: Kaikubot) -> None:
+    outcome = kaikubot("locality", "set", "--pilot-end", TODAY.isoformat())
+
+    assert outcome.status == 0, outcome.err
+    assert f"  pilot end date: {TODAY.isoformat()}" in outcome.out
+
+
 def settings_of(locality: Locality) -> tuple[Any, ...]:
     return tuple(getattr(locality, field) for field in localities.FIELDS)
 
@@ -298,12 +350,12 @@ def test_locality_set_changes_the_given_settings_and_audits_only_what_changed(
         {"postal_codes": ["02100-02999"], "validity_months": 6},
     )
 
-    kaikubot("locality", "set", "--pilot-end", "2027-05-31")
+    kaikubot("locality", "set", "--pilot-end", PILOT_END)
     outcome = kaikubot("locality", "set", "--no-pilot-end")
 
     assert "  pilot end date: (none)" in outcome.out
     assert audit_trail(espoo_cli)[-1][2:] == (
-        {"pilot_end_date": "2027-05-31"},
+        {"pilot_end_date": PILOT_END},
         {"pilot_end_date": None},
     )
 
@@ -609,9 +661,9 @@ async def test_deactivating_a_person_ends_their_access_at_once_and_removes_their
 
     assert outcome.status == 0, outcome.err
     assert outcome.out == [f"Deactivated #{person.id} Kaisa: their access ended."]
-    # At once: before any menu refresh reaches Telegram, the next message meets a stranger.
+    # At once: before any menu refresh reaches Telegram, the next message is told so.
     await kaisa.send("/invite")
-    assert kaisa.last_reply().text.startswith(STRANGER)
+    assert kaisa.last_reply().text.startswith("Your access to Kaikubot has ended.")
     assert kaisa.buttons() == []
     async with app.services.database.read() as session:
         queued = (await session.scalars(select(OutboxMessage))).all()[-1]
@@ -705,6 +757,6 @@ def test_every_change_made_from_the_command_line_is_in_the_audit_log(
 def test_a_pilot_end_and_no_pilot_end_together_are_refused(
     espoo_cli: str, kaikubot: Kaikubot
 ) -> None:
-    outcome = kaikubot("locality", "set", "--pilot-end", "2027-05-31", "--no-pilot-end")
+    outcome = kaikubot("locality", "set", "--pilot-end", PILOT_END, "--no-pilot-end")
 
     assert refused(outcome, "--no-pilot-end")

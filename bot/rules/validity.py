@@ -5,6 +5,24 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+SHORTEST_VALIDITY_MONTHS, LONGEST_VALIDITY_MONTHS = 1, 60
+
+
+def check_validity_months(months: int) -> None:
+    """Raise ValueError unless a card's validity in months is sensible."""
+    if not SHORTEST_VALIDITY_MONTHS <= months <= LONGEST_VALIDITY_MONTHS:
+        raise ValueError(
+            f"must be between {SHORTEST_VALIDITY_MONTHS} and {LONGEST_VALIDITY_MONTHS}"
+        )
+
+
+def check_pilot_end(pilot_end: date, today: date) -> None:
+    """Raise ValueError for a pilot end in the past: every new card would be stored expired."""
+    if pilot_end < today:
+        raise ValueError(
+            f"{pilot_end.isoformat()} is in the past: every new card would already have expired"
+        )
+
 
 def valid_until(issue_date: date, months: int, pilot_end: date | None) -> date:
     """The last valid day: issue date + months - 1 day, or the pilot's end if that is earlier."""

@@ -21,6 +21,7 @@ from bot import logs
 from bot.app import ALLOWED_UPDATES, build_application, start_up
 from bot.context import KaikuApplication
 from bot.sandbox import demo
+from bot.sandbox.errors import RefusedByTelegram
 from bot.sandbox.quiescence import Quiescence
 from bot.sandbox.server import EmulatorServer
 from bot.sandbox.telegram_model import TelegramModel
@@ -208,7 +209,13 @@ class Console:
                 await self.act(text)
 
     async def act(self, text: str) -> None:
-        """Carry out one input: a console command, a button press or a message."""
+        """Carry out one input; what Telegram would refuse is refused, and the session goes on."""
+        try:
+            await self._act(text)
+        except RefusedByTelegram as refused:
+            self.say(f"telegram: {refused}")
+
+    async def _act(self, text: str) -> None:
         command, _, rest = text.partition(" ")
         rest = rest.strip()
         if command == "/as":

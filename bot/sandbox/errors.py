@@ -38,3 +38,23 @@ class BotApiError(Exception):
 def bad_request(detail: str) -> BotApiError:
     """Return a 400 with Telegram's "Bad Request: " prefix."""
     return BotApiError(400, f"Bad Request: {detail}")
+
+
+class RefusedByTelegram(ValueError):
+    """Something a person tried that Telegram itself does not let through (a message over
+    4096 characters, text that is not valid Unicode): the message is Telegram's own words."""
+
+
+def check_user_text(text: str, limit: int, *, what: str = "message text") -> None:
+    """Refuse text a person cannot send: empty (for a message), too long, or not Unicode."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # Lone surrogates: what undecodable bytes of a terminal become (surrogateescape).
+        raise RefusedByTelegram("Bad Request: strings must be encoded in UTF-8") from None
+    if what == "message text" and not text:
+        raise RefusedByTelegram("Bad Request: message text is empty")
+    if len(text) > limit:
+        raise RefusedByTelegram(
+            f"Bad Request: {what} is too long ({len(text)} characters; at most {limit})"
+        )

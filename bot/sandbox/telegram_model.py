@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.sandbox.errors import BotApiError
+from bot.sandbox.errors import BotApiError, RefusedByTelegram, check_user_text
 from bot.sandbox.files import FileStore, StoredFile
 from bot.sandbox.html_text import bot_command_entities, trim
 from bot.sandbox.json_copy import copy_json
@@ -267,8 +267,7 @@ class TelegramModel:
     def user_sends_text(self, user_id: int, text: str) -> dict[str, Any]:
         """Queue a text message (a /command gets its bot_command entity) and return the update."""
         text, _ = trim(text, [])
-        if not text or len(text) > MAX_TEXT:
-            raise ValueError(f"a person can send 1-{MAX_TEXT} characters, not {len(text)}")
+        check_user_text(text, MAX_TEXT)
         user = self._acting(user_id)
         keyboard = user.reply_keyboard
         if keyboard is not None and keyboard.get("one_time_keyboard"):
@@ -306,8 +305,7 @@ class TelegramModel:
 
     def _user_caption(self, caption: str | None) -> tuple[str, list[dict[str, Any]]]:
         text, _ = trim(caption or "", [])
-        if len(text) > MAX_CAPTION:
-            raise ValueError(f"a caption holds at most {MAX_CAPTION} characters")
+        check_user_text(text, MAX_CAPTION, what="message caption")
         return text, bot_command_entities(text)
 
     def user_clicks(self, user_id: int, message_id: int, callback_data: str) -> dict[str, Any]:
@@ -315,7 +313,7 @@ class TelegramModel:
         message = self._visible_bot_message(user_id, message_id)
         offered = {b.get("callback_data") for b in inline_buttons(message.reply_markup)} - {None}
         if callback_data not in offered:
-            raise ValueError(
+            raise RefusedByTelegram(
                 f"message {message_id} has no button with callback_data {callback_data!r}; "
                 f"it has {sorted(map(str, offered))}"
             )
@@ -331,7 +329,7 @@ class TelegramModel:
         chat = self.messaging.chats[self._existing(user_id).id]
         message = chat[message_id - 1] if 1 <= message_id <= len(chat) else None
         if message is None or message.deleted or not message.from_bot:
-            raise ValueError(f"user {user_id} sees no bot message {message_id}")
+            raise RefusedByTelegram(f"user {user_id} sees no bot message {message_id}")
         return message
 
     def _callback_query(self, user_id: int, message: ChatMessage, data: str) -> dict[str, Any]:

@@ -20,7 +20,12 @@ from bot.rules.background import (
     parse_children,
     parse_postal_code,
 )
-from bot.rules.card_numbers import MOBILE_ONLY, CardNumberFormatError, check_typed_card_number
+from bot.rules.card_numbers import (
+    MOBILE_ONLY,
+    CardNumberFormatError,
+    check_typed_card_number,
+    describe_formats,
+)
 from bot.rules.privacy import IdentifyingInputError, IdentifyingKind
 from handlers import callbacks
 from handlers.callbacks import identifier
@@ -28,7 +33,13 @@ from handlers.issuing.form import Step
 from handlers.issuing.questions import IssueTurn
 from handlers.issuing.summary import recorded, validity_end
 from storage import audit, cards, people, scopes
-from storage.cards import CardError, CardExpired, CardNumberTaken, background_of
+from storage.cards import (
+    CardDeactivated,
+    CardError,
+    CardExpired,
+    CardNumberTaken,
+    background_of,
+)
 from storage.models import IssuanceKind
 
 KINDS = {kind.value: kind for kind in IssuanceKind}
@@ -85,17 +96,25 @@ def answer_reason(turn: IssueTurn, reason: Reason) -> str:
 
 
 def card_number(turn: IssueTurn, text: str) -> str:
-    """The typed or decoded card number, normalised, or Reask."""
+    """The typed or decoded card number, normalised, or Refusal."""
     try:
         return check_typed_card_number(text, turn.answers.card_examples)
     except IdentifyingInputError as refused:
         raise Refusal(identifying_reason(turn, refused.kind)) from None
     except CardNumberFormatError:
-        example = ", ".join(turn.answers.card_examples) or "KK123456"
+        examples = turn.answers.card_examples
+        shape = describe_formats(examples, turn.t)
+        if not examples:
+            raise Refusal(
+                turn.t.gettext("That is not a card number: card numbers are {shape}.").format(
+                    shape=shape
+                )
+            ) from None
         raise Refusal(
             turn.t.gettext(
-                "That is not a card number of your locality. They look like this: {example}."
-            ).format(example=example)
+                "That is not a card number of your locality: they are {shape}, for example "
+                "{example}."
+            ).format(shape=shape, example=", ".join(examples))
         ) from None
 
 
@@ -208,11 +227,7 @@ async def refuse_unusable(turn: IssueTurn, number: str, found: cards.Found | Non
             ).format(number=number)
         )
     if found is None and await cards.is_deactivated(turn.context.session, number):
-        raise Refusal(
-            turn.t.gettext("Card {number} has been deactivated. Please check the number.").format(
-                number=number
-            )
-        )
+        raise Refusal(deactivated(turn, number))
 
 
 async def store_number(turn: IssueTurn, text: str) -> Outcome:
@@ -246,10 +261,20 @@ async def store_number(turn: IssueTurn, text: str) -> Outcome:
             raise Refusal(taken(turn, number)) from None
         except CardNumberTaken:
             raise Refusal(taken(turn, number)) from None
+        except CardDeactivated:
+            raise Refusal(deactivated(turn, number)) from None
     form.number = number
     if turn.editing or (form.kind == IssuanceKind.REPLACEMENT and form.carried_over):
         return turn.go(Step.CONFIRMING)
     return turn.go(Step.AWAITING_BIRTH_YEAR)
+
+
+def deactivated(turn: IssueTurn, number: str) -> str:
+    """Why a lost and replaced card's number is used for nothing (our rule: see the README)."""
+    return turn.t.gettext(
+        "Card {number} was reported lost and replaced, so its number is never used again. "
+        "Please check the number on the card."
+    ).format(number=number)
 
 
 def taken(turn: IssueTurn, number: str) -> str:
@@ -418,6 +443,13 @@ def refused_card(turn: IssueTurn, error: CardError) -> Outcome:
     """The confirmed form cannot be stored: say why."""
     if isinstance(error, cards.FormAlreadyStored):
         return Finished(turn.t.gettext("This card is already recorded."))
+    if isinstance(error, CardDeactivated):
+        # Replaced after being lost since its step: that number is used for nothing now.
+        turn.notes.append(deactivated(turn, error.number))
+        if error.number == turn.answers.old_number:
+            return Step.AWAITING_OLD_NUMBER
+        turn.progress.editing = turn.answers.kind == IssuanceKind.NEW
+        return Step.AWAITING_NUMBER
     # Someone recorded the same number a moment ago: ask for the number again.
     turn.notes.append(
         turn.t.gettext(

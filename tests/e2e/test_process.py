@@ -66,8 +66,8 @@ async def test_a_stopped_bot_shuts_down_cleanly(kaikubot: BotProcess) -> None:
     assert "leaked" not in log
 
 
-async def run_sandbox(directory: Path, script: list[str]) -> list[str]:
-    """Run `kaikubot sandbox` with these input lines; return the transcript's lines."""
+async def run_sandbox(directory: Path, script: list[str] | bytes) -> list[str]:
+    """Run `kaikubot sandbox` with these input lines (or bytes); return the transcript's lines."""
     child = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot.cli", "sandbox",
         "--database", f"sqlite+aiosqlite:///{directory / 'sandbox.db'}",
@@ -75,11 +75,57 @@ async def run_sandbox(directory: Path, script: list[str]) -> list[str]:
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
-    stdin = "".join(f"{line}\n" for line in script).encode()
+    stdin = script if isinstance(script, bytes) else "".join(f"{n}\n" for n in script).encode()
     out, err = await asyncio.wait_for(child.communicate(stdin), START_WAIT)
     assert child.returncode == 0, err.decode()
     assert err.decode() == ""  # the log goes to a file, not over the transcript
-    return out.decode().splitlines()
+    return out.decode(errors="replace").splitlines()
+
+
+README_CARD = re.compile(r"^`printf '(?P<script>[^']*)' \| \.venv/bin/kaikubot sandbox`$", re.M)
+
+
+async def test_the_readmes_card_example_issues_a_card_as_printed_and_again(
+    tmp_path: Path,
+) -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    examples = [m["script"] for m in README_CARD.finditer(readme) if "/issue" in m["script"]]
+    assert len(examples) == 1, "the README shows one whole card issued in the sandbox"
+    script = examples[0].encode().decode("unicode_escape").encode()
+
+    for _ in range(2):  # a second run, on the same sandbox database, works as well
+        lines = await run_sandbox(tmp_path, script)
+        recorded = [line for line in lines if "is recorded. It is valid until" in line]
+        assert len(recorded) == 1, "\n".join(lines)
+        assert not any("did not understand" in line or "(no answer)" in line for line in lines)
+
+
+async def test_what_telegram_would_refuse_gets_its_error_and_the_session_goes_on(
+    tmp_path: Path,
+) -> None:
+    script = (
+        "/as Iida\n"
+        + "1" * 4097
+        + "\n/say "
+        + "2" * 5000
+        + "\n/photo "
+        + str(Path(__file__))
+        + " "
+        + "c" * 1025
+        + "\n"
+    ).encode() + b"\xff\xfe not text\n/help\n/quit\n"
+
+    lines = await run_sandbox(tmp_path, script)
+
+    refusals = [line for line in lines if line.startswith("telegram: ")]
+    assert refusals == [
+        "telegram: Bad Request: message text is too long (4097 characters; at most 4096)",
+        "telegram: Bad Request: message text is too long (5000 characters; at most 4096)",
+        "telegram: Bad Request: message caption is too long (1025 characters; at most 1024)",
+        "telegram: Bad Request: strings must be encoded in UTF-8",
+    ]
+    assert "bot: Så här kan jag hjälpa dig:" in after_input(lines, "Iida> /help")
+    assert lines[-1] == "Iida> /quit"
 
 
 def after_input(lines: list[str], typed: str) -> list[str]:

@@ -21,7 +21,7 @@ from handlers.inviting import INVITING
 from handlers.issuing import ISSUING
 from storage.models import Draft, Role
 from tests.support.fake_transport import FakeTelegramRequest
-from tests.support.network import Network, add_person, build_network
+from tests.support.network import Network, add_person
 from tests.support.simulator import SimulatedUser, TelegramSimulator, png_image
 
 # The one stored "record" of the pet form (a form that confirms writes it here).

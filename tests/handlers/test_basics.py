@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.context import KaikuApplication
+from bot.i18n import translator
 from bot.sandbox.telegram_model import TelegramModel
 from storage import people
 from storage.models import Role
@@ -127,8 +130,15 @@ async def test_text_nobody_expects_gets_a_pointer_to_help_not_silence(
     assert issuer.last_reply().text.startswith("I found nothing on that. /guide lists every topic.")
 
 
-async def test_a_deactivated_person_is_a_stranger_again(
-    sim: TelegramSimulator, app: KaikuApplication, espoo: Network
+ENDED = (
+    "Your access to Kaikubot has ended. If you still need it, ask your coordinator for a new "
+    "invitation."
+)
+
+
+@pytest.mark.parametrize("typed", ["/help", "/start", "/issue", "hello"])
+async def test_a_deactivated_person_hears_that_their_access_has_ended(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network, typed: str
 ) -> None:
     former = await sim.user("Fanny", language_code="en")
     await add_person(
@@ -139,9 +149,44 @@ async def test_a_deactivated_person_is_a_stranger_again(
         active=False,
     )
 
+    await former.send(typed)
+
+    assert former.last_reply().text == ENDED
+
+
+async def test_a_person_whose_roles_were_all_withdrawn_hears_that_their_access_has_ended(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network
+) -> None:
+    former = await sim.user("Fredrik", language_code="sv")
+    await add_person(app.services.database, former.id, "Fredrik")
+
     await former.send("/help")
 
-    assert "invitation" in former.last_reply().text
+    assert former.last_reply().text == translator("sv").gettext(ENDED) != ENDED
+
+
+async def test_a_deactivated_persons_button_press_gets_the_same_answer(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network, telegram: TelegramModel
+) -> None:
+    former = await sim.user("Fanny", language_code="en")
+    await add_person(
+        app.services.database, former.id, "Fanny", (Role.ISSUER, espoo.units["family"])
+    )
+    await former.send("/help")
+    message = former.last_reply().message_id
+    await add_person_inactive(app, former.id)
+
+    await sim.process(telegram.user_clicks_data(former.id, message, "language:fi"))
+
+    assert former.callback_answers()[-1].text == ENDED
+
+
+async def add_person_inactive(app: KaikuApplication, telegram_id: int) -> None:
+    async with app.services.database.write() as session:
+        person = await people.by_telegram_id(session, telegram_id)
+        assert person is not None
+        people.set_active(session, person, active=False, actor=None)
+        await session.commit()
 
 
 async def test_choosing_a_language_also_translates_the_command_menu(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import timedelta
 
 import pytest
@@ -127,8 +128,8 @@ async def test_five_wrong_codes_lock_a_person_out_even_for_a_valid_code(
     code = await new_invitation(app, espoo)
     guesser = await sim.user("Arvaaja", language_code="en")
 
-    for attempt in range(5):
-        await guesser.send(f"/start wrong-code-{attempt}")
+    for _ in range(5):
+        await guesser.send(f"/start {wrong_code()}")
         assert guesser.last_reply().text.startswith("I do not recognise this invitation code.")
     await guesser.send(f"/start {code}")
 
@@ -201,3 +202,77 @@ async def test_a_coordinator_cannot_invite_into_another_locality_with_a_forged_b
     assert sim.errors == []
     async with app.services.database.read() as session:
         assert list(await session.scalars(select(Invitation))) == []
+
+
+def wrong_code() -> str:
+    """A code of the right shape that no invitation has."""
+    return secrets.token_urlsafe(invitations.CODE_BYTES)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "{code}",
+        "  {code} ",
+        "https://t.me/kaikubot_sandbox_bot?start={code}",
+        "t.me/kaikubot_sandbox_bot?start={code}",
+        "/start https://t.me/kaikubot_sandbox_bot?start={code}",
+    ],
+)
+async def test_a_bare_code_or_a_pasted_link_is_redeemed_like_start(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network, typed: str
+) -> None:
+    code = await new_invitation(app, espoo)
+    newcomer = await sim.user("Niina", language_code="en")
+
+    await newcomer.send(typed.format(code=code))
+
+    assert newcomer.last_reply().text.startswith(
+        "Welcome, Niina! You are now card issuer at Family centre (Social services)."
+    )
+
+
+async def test_a_bare_wrong_code_is_refused_and_counted(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network
+) -> None:
+    guesser = await sim.user("Arvaaja", language_code="en")
+
+    await guesser.send(wrong_code())
+    await guesser.send(f"https://t.me/kaikubot_sandbox_bot?start={wrong_code()}")
+
+    assert guesser.last_reply().text.startswith("I do not recognise this invitation code.")
+    async with app.services.database.read() as session:
+        assert len(list(await session.scalars(select(FailedRedemption)))) == 2
+
+
+async def test_only_text_shaped_like_a_code_or_link_counts_toward_the_lockout(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network
+) -> None:
+    code = await new_invitation(app, espoo)
+    person = await sim.user("Utelias", language_code="en")
+
+    for attempt in range(10):
+        await person.send(f"hello, how do I join? ({attempt})")
+        await person.send(f"/start join-me-{attempt}")
+        assert person.last_reply().text.startswith("I do not recognise this invitation code.")
+    await person.send(f"/start {code}")
+
+    assert person.last_reply().text.startswith("Welcome, Utelias!")
+    async with app.services.database.read() as session:
+        assert list(await session.scalars(select(FailedRedemption))) == []
+
+
+async def test_a_deactivated_person_may_join_again_with_a_bare_code(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network
+) -> None:
+    former = await sim.user("Fanny", language_code="en")
+    await add_person(
+        app.services.database, former.id, "Fanny", (Role.ISSUER, espoo.units["youth"]), active=False
+    )
+    code = await new_invitation(app, espoo)
+
+    await former.send("hello")
+    assert former.last_reply().text.startswith("Your access to Kaikubot has ended.")
+    await former.send(code)
+
+    assert former.last_reply().text.startswith("Welcome, Fanny! You are now card issuer")

@@ -55,6 +55,10 @@ async def to_gender(user: SimulatedUser) -> None:
 PIC = "That looks like a personal identity code."
 PHONE = "That looks like a phone number."
 EMAIL = "That looks like an e-mail address."
+# Espoo's example is KK123456: the letters are fixed, the digits are any six.
+NOT_OURS = (
+    "That is not a card number of your locality: they are KK and 6 digits, for example KK123456."
+)
 
 CASES = [
     # step, what the issuer types, what the reason starts with
@@ -63,9 +67,11 @@ CASES = [
     (to_number, "040 123 4567", PHONE),
     (to_number, "+358 40 1234567", PHONE),
     (to_number, "maija.meikalainen@example.fi", EMAIL),
-    (to_number, "12", "That is not a card number of your locality."),
-    (to_number, "KK12345", "That is not a card number of your locality."),
-    (to_number, "123456KK", "That is not a card number of your locality."),
+    (to_number, "12", NOT_OURS),
+    (to_number, "KK12345", NOT_OURS),
+    (to_number, "123456KK", NOT_OURS),
+    (to_number, "AB123456", NOT_OURS),
+    (to_old_number, "kl 654321", NOT_OURS),
     (to_old_number, "X", "A mobile-only card has no number to replace."),
     (to_old_number, "0401234567", PHONE),
     (to_birth_year, "85", "Type the year of birth as four digits"),

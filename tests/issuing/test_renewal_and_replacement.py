@@ -122,10 +122,10 @@ async def test_a_replacement_deactivates_the_lost_card_and_carries_its_answers_o
     assert replacement.replaces_card_id == lost.id
     assert (replacement.birth_year, replacement.children) == (first.birth_year, first.children)
 
-    # The lost number is free again, and the replaced card cannot be renewed.
+    # The replaced card cannot be renewed.
     await open_form(issuer, "Renewal")
     await issuer.send("KK123456")
-    assert issuer.last_reply().text.startswith("Card KK123456 has been deactivated.")
+    assert issuer.last_reply().text.startswith("Card KK123456 was reported lost and replaced")
 
 
 async def test_a_replacement_of_an_unknown_card_asks_everything(
@@ -153,3 +153,68 @@ async def test_the_new_card_of_a_replacement_cannot_reuse_the_lost_number(
     await issuer.send("KK000001")
 
     assert issuer.last_reply().text.startswith("The new card needs a number of its own.")
+
+
+async def test_a_lost_cards_number_is_never_issued_again_as_a_new_card(
+    issuer: SimulatedUser, app: KaikuApplication
+) -> None:
+    await issue_new_card(issuer, "KK123456")
+    await open_form(issuer, "Replacement of a lost card")
+    await issuer.send("KK123456")
+    await issuer.send("KK654321")
+    await issuer.click("Confirm")
+
+    await open_form(issuer)
+    await issuer.send("KK123456")
+
+    assert issuer.last_reply().text.startswith(
+        "Card KK123456 was reported lost and replaced, so its number is never used again. "
+        "Please check the number on the card."
+    )
+    assert [card.number for card in await cards_stored(app)] == ["KK123456", "KK654321"]
+
+
+async def test_a_lost_card_the_bot_never_saw_cannot_be_issued_renewed_or_replaced_again(
+    issuer: SimulatedUser, app: KaikuApplication
+) -> None:
+    await open_form(issuer, "Replacement of a lost card")
+    await issuer.send("KK000001")
+    await issuer.send("KK000002")
+    for answer in ("2001", "02100"):
+        await issuer.send(answer)
+    for label in ("1", "Skip", "Skip", "Skip", "Skip", "Confirm"):
+        await issuer.click(label)
+
+    for kind in ("New card", "Renewal", "Replacement of a lost card"):
+        await issuer.send("/cancel")
+        await open_form(issuer, kind)
+        await issuer.send("KK000001")
+        assert issuer.last_reply().text.startswith(
+            "Card KK000001 was reported lost and replaced"
+        ), kind
+    (replacement,) = await issuances(app)
+    assert replacement.replaces_card_id is not None
+    assert [card.number for card in await cards_stored(app)] == ["KK000001", "KK000002"]
+
+
+async def test_a_renewal_confirmed_after_a_colleague_replaced_the_card_is_refused(
+    issuer: SimulatedUser, sim: TelegramSimulator, app: KaikuApplication, espoo: Network
+) -> None:
+    colleague = await sim.user("Olli", language_code="en")
+    await add_person(
+        app.services.database, colleague.id, "Olli", (Role.ISSUER, espoo.units["family"])
+    )
+    await issue_new_card(issuer, "KK123456")
+    await open_form(issuer, "Renewal")
+    await issuer.send("KK123456")
+    await issuer.click("5")  # the summary, waiting for Confirm
+    await open_form(colleague, "Replacement of a lost card")
+    await colleague.send("KK123456")
+    await colleague.send("KK654321")
+    await colleague.click("Confirm")
+
+    await issuer.click("Confirm")
+
+    assert "Card KK123456 was reported lost and replaced" in issuer.last_reply().text
+    kinds = [issuance.kind for issuance in await issuances(app)]
+    assert kinds == [IssuanceKind.NEW, IssuanceKind.REPLACEMENT]

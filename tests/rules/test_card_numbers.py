@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from bot.i18n import translator
 from bot.rules.card_numbers import (
     MOBILE_ONLY,
     CardNumberFormatError,
     accepts,
     check_typed_card_number,
+    describe_formats,
     normalise,
     normalise_examples,
     shape,
@@ -136,9 +138,76 @@ def test_a_number_outside_the_pattern_is_refused(text: str, examples: list[str])
         check_typed_card_number(text, examples)
 
 
-def test_examples_are_normalised_deduplicated_and_blanks_dropped() -> None:
-    examples = [" kk123456 ", "KK-123-456", "", "ab 1234 5678"]
+def test_examples_are_normalised_and_deduplicated() -> None:
+    examples = [" kk123456 ", "KK-123-456", "ab 1234 5678"]
     assert normalise_examples(examples) == ["KK123456", "AB12345678"]
+
+
+@pytest.mark.parametrize(
+    ("examples", "reason"),
+    [
+        # A blank example would leave no example, which switches the check off.
+        ([""], "cannot be empty"),
+        (["KK123456", " - "], "cannot be empty"),
+        (["010190-123A"], "must not look like a personal identity code"),
+        (["131052-308T"], "must not look like a personal identity code"),
+        (["0101901234"], "must not look like a personal identity code"),
+        (["KK123456", "0401234567"], "must not look like a phone number"),
+        (["ma@ex.fi"], "must not look like an e-mail address"),
+        (["KK123456", "AB1234", "123456"], "give one or two example card numbers, not 3"),
+    ],
+)
+def test_examples_that_would_make_nonsense_cards_are_refused(
+    examples: list[str], reason: str
+) -> None:
+    with pytest.raises(ValueError, match=reason) as refused:
+        normalise_examples(examples)
+    assert "010190" not in str(refused.value)  # an identity code is never repeated
+
+
+@pytest.mark.parametrize(
+    ("number", "examples", "expected"),
+    [
+        # A run of letters every example shares is fixed; other runs are any of that length.
+        ("AB123456", ["KK123456"], False),
+        ("KK999999", ["KK123456"], True),
+        ("KL999999", ["KK123456", "KL654321"], True),
+        ("AB999999", ["KK123456", "KL654321"], True),
+        ("AB123456", ["KK123456", "123456"], False),
+        ("999999", ["KK123456", "123456"], True),
+        ("KK12AB34", ["KK12KK34"], False),
+        ("KK12KK34", ["KK12KK34"], True),
+    ],
+)
+def test_letters_shared_by_every_example_are_fixed(
+    number: str, examples: list[str], expected: bool
+) -> None:
+    assert accepts(number, examples) is expected
+    if expected:
+        assert check_typed_card_number(number, examples) == number
+    else:
+        with pytest.raises(CardNumberFormatError):
+            check_typed_card_number(number, examples)
+
+
+@pytest.mark.parametrize(
+    ("examples", "language", "expected"),
+    [
+        (["KK123456"], "en", "KK and 6 digits"),
+        (["KK123456"], "fi", "KK ja 6 numeroa"),
+        (["KK123456"], "sv", "KK och 6 siffror"),
+        (["KK123456", "KL654321"], "en", "2 letters and 6 digits"),
+        (["KK123456", "123456"], "en", "KK and 6 digits or 6 digits"),
+        (["A1B2"], "en", "A, 1 digit, B, and 1 digit"),
+        (["A1B2", "C1D2"], "sv", "1 bokstav, 1 siffra, 1 bokstav och 1 siffra"),
+        ([], "en", "4 to 16 letters and digits"),
+        ([], "fi", "4–16 kirjainta ja numeroa"),
+    ],
+)
+def test_the_expected_shape_is_described_in_the_readers_language(
+    examples: list[str], language: str, expected: str
+) -> None:
+    assert describe_formats(examples, translator(language)) == expected
 
 
 @pytest.mark.parametrize("example", ["X", "123", "A1B2C3D4E5F6G7H89", "KK/123456", "ÄÄ1234"])

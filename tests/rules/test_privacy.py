@@ -67,6 +67,12 @@ def test_an_identity_code_is_refused_in_any_typing(text: str) -> None:
         "+358 (0) 40 123 4567",
         "00358 40 123 4567",
         "358 40 1234567",
+        "087--- 2 313",
+        "KK123456 / 040 1234567",
+        "1985, 040 1234567",
+        "1985 - 040 1234567",
+        "12 0401234567",
+        "1(08174)/21",
         "040-1234567",
         "0401234567",
         "040 123 4567",
@@ -131,6 +137,11 @@ def test_an_email_address_is_refused(text: str) -> None:
         "3",
         "0",
         "12345678",
+        "35821234",  # eight bare digits are a numeric card number, even after 358
+        "912345678",  # digits without 0 or + are not a Finnish number on their own
+        "401234567",
+        "141456611",
+        "1234 0567 8901",  # a grouped card number: a phone number starts where the digits do
         "1234567",
         "0123456",
         "01234567",

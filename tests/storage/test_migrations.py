@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from storage import migrate
@@ -26,5 +29,43 @@ async def test_every_migration_applied_leaves_nothing_for_autogenerate(
 
 
 async def test_upgrading_twice_changes_nothing(database: Database) -> None:
+    await migrate.upgrade(database.engine)
+    assert await migrate.is_current(database.engine)
+
+
+async def downgrade(database: Database, revision: str) -> None:
+    def _downgrade(connection: Connection) -> None:
+        command.downgrade(migrate.alembic_config(connection), revision)
+
+    async with database.engine.begin() as connection:
+        await connection.run_sync(_downgrade)
+
+
+async def test_card_numbers_for_good_refuses_a_database_with_a_number_on_two_cards(
+    database: Database,
+) -> None:
+    # Before 0006 a lost card's number could be issued again: a person must decide which is real.
+    await downgrade(database, "0005")
+    async with database.engine.begin() as connection:
+        for deactivated in ("CURRENT_TIMESTAMP", "NULL", "NULL", "NULL"):
+            await connection.execute(
+                text(
+                    "INSERT INTO card (number, created_at, deactivated_at) VALUES "
+                    f"(:number, CURRENT_TIMESTAMP, {deactivated})"
+                ),
+                {"number": "KK123456" if deactivated == "CURRENT_TIMESTAMP" else "X"},
+            )
+        await connection.execute(
+            text("INSERT INTO card (number, created_at) VALUES ('KK123456', CURRENT_TIMESTAMP)")
+        )
+
+    with pytest.raises(RuntimeError, match="KK123456"):
+        await migrate.upgrade(database.engine)
+    assert not await migrate.is_current(database.engine)
+
+    async with database.engine.begin() as connection:
+        await connection.execute(
+            text("DELETE FROM card WHERE deactivated_at IS NULL AND number != 'X'")
+        )
     await migrate.upgrade(database.engine)
     assert await migrate.is_current(database.engine)
