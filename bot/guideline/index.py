@@ -37,14 +37,24 @@ def searchable_text(entry: Entry) -> str:
     return " ".join([head, head, entry.answer, entry.more])
 
 
+def entry_phrases(analyzer: Analyzer, entry: Entry) -> list[str]:
+    """The terms of an entry's keywords of several words."""
+    return [term for keyword in entry.keywords if (term := analyzer.phrase_term(keyword))]
+
+
 class Index:
     """The entries of one language, ranked for a question by BM25."""
 
     def __init__(self, analyzer: Analyzer, entries: list[Entry]) -> None:
         self.analyzer = analyzer
         texts = [searchable_text(entry) for entry in entries]
-        analyzer.learn(texts)
-        corpus = [analyzer.terms(text) for text in texts]
+        analyzer.learn(texts, (keyword for entry in entries for keyword in entry.keywords))
+        # A keyword of several words is also one term of its own, found only when a question
+        # has the whole phrase: it carries what its stop words say ("who can get", "ei pakko").
+        corpus = [
+            analyzer.terms(text) + entry_phrases(analyzer, entry)
+            for text, entry in zip(texts, entries, strict=True)
+        ]
         self.topics = [entry.topic for entry in entries]
         self._bm25 = bm25s.BM25(k1=K1, b=B)
         self._bm25.index(corpus, show_progress=False)
