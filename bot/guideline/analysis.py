@@ -159,10 +159,10 @@ class Analyzer:
             parts = [self.stem(part) for part in self.split(word) if not self.is_stopword(part)]
             if stem in self.vocabulary:
                 found = [stem]  # a compound an entry has too counts once, not again with parts
+            elif stem in self._synonyms:
+                found = []  # a word the synonyms know is taken whole ("henkilö|kunta" is staff)
             elif parts:
                 found = parts
-            elif stem in self._synonyms:
-                found = []
             else:
                 mended = self.mend(stem)
                 found = [stem] if mended is None else [mended]
