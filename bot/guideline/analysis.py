@@ -26,9 +26,10 @@ _SHORTEST_COMPOUND = 2 * _SHORTEST_PART
 # A typo is mended only in a word long enough for a similarity score to say something.
 _SHORTEST_MENDED = 5
 _MENDING_CUTOFF = 80.0
-# A known term may stand for a longer unknown stem that starts with it and is not much longer.
+# A known term may stand for a longer unknown stem that starts with it and is at least half of
+# it: Swedish definite endings the stemmer leaves on short nouns ("gym|met", "kort|en").
 _SHORTEST_PREFIX = 3
-_PREFIX_SHARE = 0.6
+_PREFIX_SHARE = 0.5
 # A phrase's words may have a few stop words between them ("not [one of our] clients").
 _PHRASE_GAP = 3
 
