@@ -26,9 +26,12 @@ _SHORTEST_COMPOUND = 2 * _SHORTEST_PART
 # A typo is mended only in a word long enough for a similarity score to say something.
 _SHORTEST_MENDED = 5
 _MENDING_CUTOFF = 80.0
-# A known term may stand for a longer unknown stem that starts with it and is not much longer.
+# A known term may stand for a longer unknown stem that starts with it and is at least half of
+# it: Swedish definite endings the stemmer leaves on short nouns ("gym|met", "kort|en").
 _SHORTEST_PREFIX = 3
-_PREFIX_SHARE = 0.6
+_PREFIX_SHARE = 0.5
+# A phrase's words may have a few stop words between them ("not [one of our] clients").
+_PHRASE_GAP = 3
 
 
 def fold(text: str) -> str:
@@ -64,8 +67,9 @@ class Analyzer:
         clitics = ["", *(fold(clitic) for clitic in words.clitics)]
         self._stopwords = frozenset(word + clitic for word in stopwords for clitic in clitics)
         self._parts = frozenset(fold(part) for part in words.compound_parts)
-        # A one-word variant is looked up by its stem; a phrase ("run out") by its first stem,
-        # then matched word for word, stop words included.
+        # A one-word variant is looked up by its stem; a phrase ("run out", "not client") by its
+        # first stem, then matched word for word, stop words included, over a few stop words.
+        # The entries' own keywords of several words become phrases too (see learn).
         self._synonyms: dict[str, tuple[str, ...]] = {}
         self._phrases: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
         for variant, meanings in words.synonyms.items():
@@ -75,6 +79,7 @@ class Analyzer:
                 self._synonyms[stems[0]] = terms
             elif stems:
                 self._phrases.setdefault(stems[0], []).append((stems, terms))
+        self._synonym_phrases = dict(self._phrases)
         self.vocabulary: frozenset[str] = frozenset()
         self._by_initial: dict[str, list[str]] = {}
         self._known_terms: frozenset[str] = frozenset()
@@ -92,8 +97,23 @@ class Analyzer:
         """Whether a folded word is left out of the search."""
         return word in self._stopwords
 
-    def learn(self, texts: Iterable[str]) -> None:
-        """Take the terms of the entries as the vocabulary compounds and typos are matched to."""
+    def phrase_term(self, keyword: str) -> str | None:
+        """The one term a keyword of several words with a stop word among them stands for as a
+        whole ("not a client", "vem får", "ei pakko"), or None: its other words count alone."""
+        words = words_of(keyword)
+        if len(words) < 2 or not any(self.is_stopword(word) for word in words):
+            return None
+        return " ".join(self.stem(word) for word in words)
+
+    def learn(self, texts: Iterable[str], keywords: Iterable[str] = ()) -> None:
+        """Take the terms of the entries as the vocabulary compounds and typos are matched to,
+        and the entries' keywords of several words as phrases a question may contain."""
+        self._phrases = {first: list(phrases) for first, phrases in self._synonym_phrases.items()}
+        for keyword in keywords:
+            term = self.phrase_term(keyword)
+            if term is not None:
+                stems = tuple(term.split(" "))
+                self._phrases.setdefault(stems[0], []).append((stems, (term,)))
         known = {term for text in texts for term in self._plain_terms(text)}
         known.update(term for terms in self._synonyms.values() for term in terms)
         self.vocabulary = frozenset(known)
@@ -133,17 +153,17 @@ class Analyzer:
         stems = [self.stem(word) for word in words]
         for position, (word, stem) in enumerate(zip(words, stems, strict=True)):
             for phrase, meanings in self._phrases.get(stem, ()):
-                if tuple(stems[position : position + len(phrase)]) == phrase:
+                if self._phrase_follows(words, stems, position, phrase):
                     terms.extend(meanings)
             if self.is_stopword(word):
                 continue
             parts = [self.stem(part) for part in self.split(word) if not self.is_stopword(part)]
             if stem in self.vocabulary:
                 found = [stem]  # a compound an entry has too counts once, not again with parts
+            elif stem in self._synonyms:
+                found = []  # a word the synonyms know is taken whole ("henkilö|kunta" is staff)
             elif parts:
                 found = parts
-            elif stem in self._synonyms:
-                found = []
             else:
                 mended = self.mend(stem)
                 found = [stem] if mended is None else [mended]
@@ -155,6 +175,26 @@ class Analyzer:
             terms.extend([*found, *synonyms])
         unique = list(dict.fromkeys(terms))
         return Query(unique, frozenset(guessed))
+
+    def _phrase_follows(
+        self, words: list[str], stems: list[str], position: int, phrase: tuple[str, ...]
+    ) -> bool:
+        """Whether a phrase starting at a position goes on in the question, each of its words
+        after the first coming next or after a few stop words ("ei ole meidän asiakas")."""
+        at = position
+        for stem in phrase[1:]:
+            for step in range(1, _PHRASE_GAP + 2):
+                following = at + step
+                if following >= len(stems):
+                    return False
+                if stems[following] == stem:
+                    at = following
+                    break
+                if not self.is_stopword(words[following]):
+                    return False
+            else:
+                return False
+        return True
 
     def split(self, word: str) -> list[str]:
         """The parts of a compound whose parts are known words, longest first part first."""

@@ -16,6 +16,13 @@ def test_the_quality_benchmark_reports_both_parts(capsys: pytest.CaptureFixture[
     printed = capsys.readouterr().out
     for heading in ("tuning part: 90 questions", "held-out part", "all questions: 120"):
         assert heading in printed
+    assert "second held-out set (guideline_questions_unseen.tsv" in printed
+    # Held-out questions are never printed, so that tuning cannot look at them.
+    unseen = guideline_quality.read_questions(guideline_quality.UNSEEN_QUESTIONS)
+    held_out = [
+        q for q in guideline_quality.read_questions(guideline_quality.QUESTIONS) if q.held_out
+    ]
+    assert not [q.text for q in [*unseen, *held_out] if q.text in printed]
 
 
 def test_the_speed_benchmark_grows_the_knowledge_base(capsys: pytest.CaptureFixture[str]) -> None:

@@ -85,3 +85,38 @@ def test_a_question_about_nothing_in_the_guidelines_is_not_sure() -> None:
     answer = current_guide().ask("Mikä on Suomen pääkaupunki?", "fi")
 
     assert not answer.sure
+
+
+@pytest.mark.parametrize(
+    ("question", "reader", "topic"),
+    [
+        # What stop words say, as an entry's keyword phrase, over stop words in between.
+        ("He is not one of our clients, can he have a card?", "en", "eligibility.client_of_unit"),
+        (
+            "Hon är inte längre klient hos oss, kan hon få kortet?",
+            "sv",
+            "eligibility.client_of_unit",
+        ),
+        (
+            "Sukulainen ei ole meidän asiakas, voiko hänelle antaa kortin?",
+            "fi",
+            "eligibility.client_of_unit",
+        ),
+        ("who gets the card", "en", "eligibility.who"),
+        ("kuka saa kortin", "fi", "eligibility.who"),
+        # A synonym is taken whole, not split ("henkilö|kunta" is staff, not a municipality).
+        ("Pitääkö henkilökunnalle järjestää koulutusta?", "fi", "org.training"),
+        # A definite ending the Swedish stemmer leaves on a short noun.
+        ("Gäller kortet på gymmet?", "sv", "tickets.sports"),
+    ],
+)
+def test_phrases_synonyms_and_endings_find_their_entries(
+    question: str, reader: str, topic: str
+) -> None:
+    assert best(question, reader) == topic
+
+
+def test_a_question_mostly_about_something_else_is_not_sure() -> None:
+    answer = current_guide().ask("What is the weather in Oulu tomorrow?", "en")
+
+    assert not answer.sure
