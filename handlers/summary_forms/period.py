@@ -97,12 +97,12 @@ async def _send(turn: RangeTurn, period: Period) -> None:
 
 
 async def summary(turn: RangeTurn) -> str:
-    """Never shown: the form ends with the period."""
-    return ask_period.__doc__ or ""
+    """Never reached (the form ends with the period): the question, should it ever be."""
+    return (await ask_period(turn)).text
 
 
 async def confirm(turn: RangeTurn) -> Outcome:
-    """Never reached: the form ends with the period."""
+    """Never reached (the form ends with the period): ask for it again."""
     return TYPING_PERIOD
 
 
