@@ -184,3 +184,27 @@ async def test_the_schedule_is_chosen_in_the_readers_language(
 
     assert kaisa.last_reply().text.startswith(summary)
     assert datetime.now(UTC).year >= 2026  # the first date is Babel's, in the reader's words
+
+
+async def test_a_changed_schedule_replaces_its_job_at_once(
+    sim: TelegramSimulator, app: KaikuApplication
+) -> None:
+    kaisa, _ = await coordinator(sim, app)
+    await kaisa.send("/schedule")
+    await kaisa.click("Daily")
+    await kaisa.click("✓ 8:00\u202fAM")
+    await kaisa.click("Confirm")
+    (schedule,) = await stored(app)
+    assert app.job_queue is not None
+    (daily,) = app.job_queue.get_jobs_by_name(delivery.job_name(schedule.id))
+
+    await kaisa.send("/schedule")
+    assert "✓ Daily" in kaisa.buttons()
+    await kaisa.click("Monthly")
+    await kaisa.click("1")
+    await kaisa.click("✓ 8:00\u202fAM")
+    await kaisa.click("Confirm")
+
+    (monthly,) = app.job_queue.get_jobs_by_name(delivery.job_name(schedule.id))
+    assert monthly is not daily
+    assert monthly.data == (schedule.id, SummaryFrequency.MONTHLY, None, 1, 8)
