@@ -17,8 +17,13 @@ GUIDE_AREA = "guide:area"
 GUIDE_TOPIC = "guide:topic"
 GUIDE_MORE = "guide:more"
 GUIDE_VOTE = "guide:vote"
-# A coordinator's summary: "summary:<preset period>".
+# A coordinator's summary: "summary:<preset period>"; its buttons that open a form (a typed
+# period, the schedule), and those forms' own buttons.
 SUMMARY = "summary"
+SUMMARY_RANGE = "summary:range"
+SUMMARY_SCHEDULE = "summary:schedule"
+RANGE = "range"
+SCHEDULE = "sched"
 
 # Every prefix in use (the authorization matrix test checks each has a row).
 PREFIXES = (
@@ -31,6 +36,10 @@ PREFIXES = (
     GUIDE_MORE,
     GUIDE_VOTE,
     SUMMARY,
+    SUMMARY_RANGE,
+    SUMMARY_SCHEDULE,
+    RANGE,
+    SCHEDULE,
 )
 SEPARATOR = ":"
 

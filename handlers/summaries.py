@@ -1,10 +1,13 @@
-"""/summary: a coordinator's locality at a glance, for a period chosen with a button."""
+"""/summary: a coordinator's locality at a glance, for a period chosen with a button.
+
+"Custom range…" and "Schedule…" open the forms of handlers.summary_forms.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.access import handles
@@ -16,6 +19,7 @@ from bot.summaries.render import render, split
 from handlers import callbacks
 from storage import scopes, summaries
 from storage.models import Role
+from storage.summaries import Figures, Period
 
 COORDINATORS = only(Role.COORDINATOR)
 
@@ -33,7 +37,8 @@ def preset_label(t: Translator, preset: Preset) -> str:
 
 
 def period_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    """The preset periods, two to a row and this year on its own."""
+    """The preset periods, two to a row and this year on its own; then a typed period and
+    the schedule."""
     button = {
         preset: InlineKeyboardButton(
             preset_label(t, preset), callback_data=callbacks.data(callbacks.SUMMARY, preset)
@@ -45,8 +50,36 @@ def period_keyboard(t: Translator) -> InlineKeyboardMarkup:
             [button[Preset.THIS_WEEK], button[Preset.LAST_WEEK]],
             [button[Preset.THIS_MONTH], button[Preset.LAST_MONTH]],
             [button[Preset.THIS_YEAR]],
+            [
+                InlineKeyboardButton(
+                    t.gettext("Custom range…"), callback_data=callbacks.SUMMARY_RANGE
+                ),
+                InlineKeyboardButton(
+                    t.gettext("Schedule…"), callback_data=callbacks.SUMMARY_SCHEDULE
+                ),
+            ],
         ]
     )
+
+
+async def send_summary(bot: Bot, chat_id: int, figures: Figures, t: Translator) -> None:
+    """The summary in as many messages as it needs; the period buttons go with the last, so
+    another period is one tap away. Call it holding no database connection."""
+    messages = split(render(figures, t))
+    for index, text in enumerate(messages):
+        markup = period_keyboard(t) if index == len(messages) - 1 else None
+        await bot.send_message(chat_id, text, reply_markup=markup)
+
+
+async def count_and_send(
+    context: BotContext, chat_id: int, locality_id: int, period: Period
+) -> None:
+    """Count a period in a read-only session of its own, then send the summary."""
+    zone = context.settings.zone
+    today = datetime.now(zone).date()
+    async with context.db.read() as session:
+        figures = await summaries.compute(session, locality_id, period, today=today, zone=zone)
+    await send_summary(context.bot, chat_id, figures, context.t)
 
 
 @handles(COORDINATORS)
@@ -77,13 +110,9 @@ async def show_summary(update: Update, context: BotContext) -> None:
     period = preset_period(Preset(values[0]), today)
     figures = await summaries.compute(context.session, locality_id, period, today=today, zone=zone)
     await context.rollback()  # a read: nothing to keep, and no connection held
-    messages = split(render(figures, t))
     await query.answer()
     chat_id = update.effective_chat.id if update.effective_chat else query.from_user.id
-    # The buttons go with the last message, so another period is one tap away.
-    for index, text in enumerate(messages):
-        markup = period_keyboard(t) if index == len(messages) - 1 else None
-        await context.bot.send_message(chat_id, text, reply_markup=markup)
+    await send_summary(context.bot, chat_id, figures, t)
 
 
 def build() -> list[BaseHandler[Update, BotContext, object]]:

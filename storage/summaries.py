@@ -25,9 +25,11 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from storage.guideline import DOWN
 from storage.models import (
     AuditEvent,
     Card,
+    GuidelineQuestion,
     Issuance,
     IssuanceKind,
     Locality,
@@ -153,7 +155,7 @@ class Figures:
     without_contact: list[str]
     contact_changes: dict[str, int]
     undelivered: int
-    # None until the guideline questions are stored (their table comes with another issue).
+    # None when not counted (a summary made without them).
     guideline: GuidelineFigures | None = None
     previous: Period = field(init=False)
 
@@ -207,13 +209,24 @@ async def compute(
 
 async def guideline_figures(
     session: AsyncSession, locality_id: int, period: Period, zone: ZoneInfo
-) -> GuidelineFigures | None:
-    """Guideline questions of the period: asked, 👎 and answered with low confidence.
+) -> GuidelineFigures:
+    """The period's guideline questions of the locality's people: asked, 👎, and answered with
+    low confidence (the answer was not sure).
 
-    GUIDELINE QUESTIONS: nothing is stored about them yet (their table comes with the guideline
-    knowledge base). Count them here once it exists; until then the summary shows no section.
+    These count staff's questions, not card holders, and none is a breakdown of the cards: they
+    are shown as counted (a rare 👎 is what a coordinator most needs to see).
     """
-    return None
+    statement = select(
+        func.count(),
+        _count_where(GuidelineQuestion.vote == DOWN, "thumbs_down"),
+        _count_where(GuidelineQuestion.sure.is_(False), "low_confidence"),
+    ).where(
+        GuidelineQuestion.person_id.in_(_locality_people(locality_id)),
+        GuidelineQuestion.asked_at >= _start_of(period.start, zone),
+        GuidelineQuestion.asked_at < _start_of(period.end + timedelta(days=1), zone),
+    )
+    asked, thumbs_down, low_confidence = (await session.execute(statement)).one()
+    return GuidelineFigures(int(asked or 0), int(thumbs_down or 0), int(low_confidence or 0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -494,10 +507,9 @@ async def _contact_changes(
     }
 
 
-async def _undelivered(
-    session: AsyncSession, locality_id: int, period: Period, zone: ZoneInfo
-) -> int:
-    """Notices of the period to the locality's people that Telegram never took."""
+def _locality_people(locality_id: int) -> Any:
+    """Everyone with a role in the locality now: its coordinators, its organisations' contact
+    persons and its units' issuers."""
     in_locality = or_(
         RoleAssignment.locality_id == locality_id,
         RoleAssignment.organisation_id.in_(
@@ -505,11 +517,14 @@ async def _undelivered(
         ),
         RoleAssignment.unit_id.in_(_locality_units(locality_id)),
     )
-    people = (
-        select(Person.telegram_id)
-        .join(RoleAssignment, RoleAssignment.person_id == Person.id)
-        .where(in_locality)
-    )
+    return select(RoleAssignment.person_id).where(in_locality)
+
+
+async def _undelivered(
+    session: AsyncSession, locality_id: int, period: Period, zone: ZoneInfo
+) -> int:
+    """Notices of the period to the locality's people that Telegram never took."""
+    people = select(Person.telegram_id).where(Person.id.in_(_locality_people(locality_id)))
     statement = select(func.count()).where(
         OutboxMessage.kind == MESSAGE,
         OutboxMessage.status.in_((OutboxStatus.BLOCKED, OutboxStatus.FAILED)),

@@ -49,6 +49,14 @@ MATRIX: dict[str, tuple[str, ...]] = {
     # Each coordinator gets their own locality's summary.
     "/summary": (N, N, N, Y, N, Y),
     "summary": (N, N, N, Y, N, Y),
+    # A typed period and the schedule are forms: started by coordinators only; their
+    # buttons with no form of them open have expired.
+    "/range": (N, N, N, Y, N, Y),
+    "/schedule": (N, N, N, Y, N, Y),
+    "summary:range": (N, N, N, Y, N, Y),
+    "summary:schedule": (N, N, N, Y, N, Y),
+    "range": (N, N, N, N, N, N),
+    "sched": (N, N, N, N, N, N),
 }
 
 # A realistic payload for each callback prefix ({org} and {unit} are Espoo's).
@@ -62,6 +70,10 @@ PAYLOADS = {
     "guide:more": "guide:more:card.renewal:0",
     "guide:vote": "guide:vote:999999:up",
     "summary": "summary:this_month",
+    "summary:range": "summary:range",
+    "summary:schedule": "summary:schedule",
+    "range": "range:1:cancel",
+    "sched": "sched:1:often:daily",
 }
 
 REFUSALS = (

@@ -645,6 +645,8 @@ async def test_deactivating_a_person_ends_their_access_at_once_and_removes_their
         "help",
         "invite",
         "summary",
+        "range",
+        "schedule",
         "ask",
         "guide",
         "me",

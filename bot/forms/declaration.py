@@ -69,6 +69,9 @@ class Finished:
 
     text: str
     markup: InlineKeyboardMarkup | None = None
+    # Run once the form's end is committed and its last message sent, holding no connection:
+    # work too long for the update's transaction (a long read) and the messages it makes.
+    then: Callable[[], Awaitable[None]] | None = None
 
 
 # What an answer leads to: the name of the next step, or the end.

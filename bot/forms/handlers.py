@@ -156,7 +156,7 @@ class FormEngine:
         turn.progress.trail.clear()  # what start chose by itself is no step to go back to
         if isinstance(outcome, Finished):
             turn.notes.append(outcome.text)
-            outcome = Finished("\n\n".join(turn.notes), outcome.markup)
+            outcome = Finished("\n\n".join(turn.notes), outcome.markup, outcome.then)
         return await self._advance(turn, outcome, given)
 
     async def _ask_to_switch(self, turn: Turn[Any], wanted: Form[Any], given: Input) -> object:
@@ -331,6 +331,8 @@ class FormEngine:
             await drafts.discard(context.session, turn.form.name, chat_id, user_id)
             await context.commit()
             await reply(update, given, outcome.text, outcome.markup, in_place=False)
+            if outcome.then is not None:
+                await outcome.then()
             return None
         if outcome == CONFIRMING:
             turn.progress.editing = False

@@ -54,6 +54,17 @@ def latest_slot(schedule: SummarySchedule, now: datetime, zone: ZoneInfo) -> dat
     return None
 
 
+def next_slot(schedule: SummarySchedule, now: datetime, zone: ZoneInfo) -> datetime:
+    """The first moment after `now` when the schedule is due (what a new schedule starts with)."""
+    local = now.astimezone(zone)
+    for ahead in range(32):
+        day = local.date() + timedelta(days=ahead)
+        slot = datetime.combine(day, time(schedule.hour), tzinfo=zone)
+        if _is_slot_day(schedule, day) and slot > local:
+            return slot
+    raise ValueError("a schedule is due at least once a month")
+
+
 def _is_slot_day(schedule: SummarySchedule, day: date) -> bool:
     if schedule.frequency is SummaryFrequency.WEEKLY:
         return day.weekday() == schedule.weekday

@@ -18,6 +18,7 @@ from storage.db import Database
 from storage.models import (
     AuditEvent,
     Card,
+    GuidelineQuestion,
     Issuance,
     Locality,
     Organisation,
@@ -185,6 +186,7 @@ async def seed(
             .values(at=_at(date(2026, 11, 15)))
         )
         issuer_id, coordinator_id = issuer.id, coordinator.id
+        newcomer_id, vantaa_contact_id = newcomer.id, vantaa_contact.id
 
         for unit, kind, day, *background in NOVEMBER_ISSUANCES:
             birth_year, children, gender, life, wellbeing, mobile = background
@@ -263,6 +265,38 @@ async def seed(
             session.add(
                 OutboxMessage(
                     chat_id=chat_id, kind=kind, text="notice", status=status, created_at=_at(day)
+                )
+            )
+        await session.commit()
+    async with database.write() as session:
+        # Guideline questions of Espoo's people in November (Helsinki time): asked 5, 👎 2,
+        # answered with low confidence 2.
+        counted_questions = [
+            (issuer_id, datetime(2026, 11, 3, 10, tzinfo=UTC), True, "up"),
+            (issuer_id, datetime(2026, 11, 10, 10, tzinfo=UTC), False, None),  # low
+            (issuer_id, datetime(2026, 11, 20, 10, tzinfo=UTC), True, "down"),  # 👎
+            (coordinator_id, datetime(2026, 11, 25, 10, tzinfo=UTC), False, "down"),  # both
+            (newcomer_id, datetime(2026, 11, 30, 21, 30, tzinfo=UTC), True, None),  # 23.30
+        ]
+        # Not counted: 1 December 00.30 and 31 October 23.30 in Helsinki, Vantaa's contact
+        # person's, and one whose person was deleted.
+        others = [
+            (issuer_id, datetime(2026, 11, 30, 22, 30, tzinfo=UTC), False, "down"),
+            (issuer_id, datetime(2026, 10, 31, 21, 30, tzinfo=UTC), False, "down"),
+            (vantaa_contact_id, datetime(2026, 11, 15, 10, tzinfo=UTC), False, "down"),
+            (None, datetime(2026, 11, 15, 10, tzinfo=UTC), False, "down"),
+        ]
+        for person_id, asked_at, sure, vote in [*counted_questions, *others]:
+            session.add(
+                GuidelineQuestion(
+                    person_id=person_id,
+                    asked_at=asked_at,
+                    language="fi",
+                    topic="card.validity",
+                    score=0.5 if sure else 0.1,
+                    sure=sure,
+                    question=None,
+                    vote=vote,
                 )
             )
         await session.commit()

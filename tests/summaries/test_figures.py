@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from storage import summaries
 from storage.db import Database
 from storage.models import IssuanceKind
-from storage.summaries import AgeGroup, Figures, Period
+from storage.summaries import AgeGroup, Figures, GuidelineFigures, Period
 from tests.summaries.fixture import NOVEMBER, TODAY, issue, seed
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -88,7 +88,8 @@ async def test_the_network_figures_need_the_coordinators_attention(database: Dat
     assert figures.without_contact == ["Red Cross", "Sports club"]
     assert figures.contact_changes == {"Red Cross": 1, "Social services": 1}
     assert figures.undelivered == 2
-    assert figures.guideline is None  # until the guideline questions are stored
+    # Staff's questions, by Helsinki's days, of the locality's people only.
+    assert figures.guideline == GuidelineFigures(asked=5, thumbs_down=2, low_confidence=2)
 
 
 async def test_ages_are_turned_in_each_issuances_own_year_across_new_year(

@@ -48,6 +48,10 @@ async def test_the_summary_shows_counts_shares_and_changes_that_may_be_shown(
         "Cards expiring in the next 30 days: 6",
         "• Sports club: Gym",
         "Contact-person changes: 2",
+        # Staff's questions, not card holders: shown as counted, 1–4 included.
+        "Guideline questions asked: 5",
+        "• marked 👎: 2",
+        "• answered with low confidence: 2",
         "Notices that could not be delivered: 2",
     ):
         assert expected in lines
