@@ -67,7 +67,7 @@ ISSUING: Form[IssueAnswers] = Form(
             typed=steps.store_children,
             pressed={"children": steps.store_children, "more": steps.ask_children_count},
         ),
-        At.AWAITING_CHILDREN_COUNT: Step(ask.ask_children_count, typed=steps.store_children),
+        At.AWAITING_CHILDREN_COUNT: Step(ask.ask_children_count, typed=steps.store_children_count),
         At.CHOOSING_GENDER: Step(
             ask.ask_gender, pressed={"gender": steps.store_gender, "skip": steps.skip}
         ),

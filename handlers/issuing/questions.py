@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from bot.forms import Choice, Question, Turn
 from bot.i18n import Translator
-from bot.rules.background import Gender, LifeSituation
+from bot.rules.background import (
+    MAXIMUM_CHILDREN,
+    MORE_THAN_BUTTONS,
+    Gender,
+    LifeSituation,
+    birth_year_bounds,
+)
 from handlers.issuing.form import IssueAnswers
 from storage import people, scopes
 from storage.models import IssuanceKind
@@ -152,11 +158,12 @@ async def ask_renewal(turn: IssueTurn) -> Question:
 
 async def ask_birth_year(turn: IssueTurn) -> Question:
     """The year of birth."""
+    earliest, latest = birth_year_bounds(turn.today())
     return Question(
         turn.t.gettext(
-            "The client's year of birth? Four digits, for example 1985: only the year, never "
-            "the full date."
-        )
+            "The client's year of birth? Four digits, from {earliest} to {latest}: only the "
+            "year, never the full date."
+        ).format(earliest=earliest, latest=latest)
     )
 
 
@@ -197,7 +204,8 @@ async def ask_children(turn: IssueTurn) -> Question:
 
 async def ask_children_count(turn: IssueTurn) -> Question:
     """More than five: how many."""
-    return Question(turn.t.gettext("Type the number of children or grandchildren (at most 30)."))
+    text = turn.t.gettext("Type the number of children or grandchildren, from {least} to {most}.")
+    return Question(text.format(least=MORE_THAN_BUTTONS, most=MAXIMUM_CHILDREN))
 
 
 async def ask_gender(turn: IssueTurn) -> Question:

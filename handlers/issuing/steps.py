@@ -11,10 +11,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.forms import Finished, Outcome, Refusal
 from bot.rules.background import (
+    MAXIMUM_CHILDREN,
+    MORE_THAN_BUTTONS,
     AnswerError,
     Gender,
     LifeSituation,
     Reason,
+    birth_year_bounds,
     in_network,
     parse_birth_year,
     parse_children,
@@ -64,6 +67,20 @@ def identifying_reason(turn: IssueTurn, kind: IdentifyingKind) -> str:
     )
 
 
+# Refused answers that carry something identifying a client: deleted from the chat too.
+IDENTIFYING_REASONS = {
+    Reason.PERSONAL_IDENTITY_CODE,
+    Reason.PHONE_NUMBER,
+    Reason.EMAIL_ADDRESS,
+    Reason.BIRTH_DATE_NOT_ALLOWED,
+}
+
+
+def refusal(turn: IssueTurn, reason: Reason) -> Refusal:
+    """A background answer refused, deleted from the chat when it identifies a client."""
+    return Refusal(answer_reason(turn, reason), delete=reason in IDENTIFYING_REASONS)
+
+
 def answer_reason(turn: IssueTurn, reason: Reason) -> str:
     """Why a background answer is refused."""
     t = turn.t
@@ -74,7 +91,7 @@ def answer_reason(turn: IssueTurn, reason: Reason) -> str:
     }
     if reason in identifying:
         return identifying_reason(turn, identifying[reason])
-    youngest = turn.today().year - 16
+    earliest, latest = birth_year_bounds(turn.today())
     texts = {
         Reason.BIRTH_DATE_NOT_ALLOWED: t.gettext(
             "Only the year of birth is recorded, never the full date. Type just the year, for "
@@ -84,13 +101,20 @@ def answer_reason(turn: IssueTurn, reason: Reason) -> str:
         Reason.TOO_YOUNG: t.gettext(
             "The client must be 16 or turn 16 this year, so the year of birth can be {year} at "
             "the latest."
-        ).format(year=youngest),
+        ).format(year=latest),
         Reason.TOO_OLD: t.gettext(
-            "That year would make the client older than 110. Please check the year of birth."
-        ),
+            "That year would make the client older than 110. The year of birth can be {year} "
+            "at the earliest."
+        ).format(year=earliest),
         Reason.NOT_A_POSTAL_CODE: t.gettext("A postal code has five digits, for example 00100."),
         Reason.NOT_A_COUNT: t.gettext("Type the number in digits, for example 7."),
-        Reason.TOO_MANY_CHILDREN: t.gettext("The number can be at most 30."),
+        Reason.TOO_MANY_CHILDREN: t.gettext("The number can be at most {most}.").format(
+            most=MAXIMUM_CHILDREN
+        ),
+        Reason.TOO_FEW_CHILDREN: t.gettext(
+            "You chose “More than 5”: type a number from {least} to {most}, or go back to "
+            "choose a smaller one."
+        ).format(least=MORE_THAN_BUTTONS, most=MAXIMUM_CHILDREN),
     }
     return texts.get(reason, t.gettext("Please check the answer."))
 
@@ -100,7 +124,7 @@ def card_number(turn: IssueTurn, text: str) -> str:
     try:
         return check_typed_card_number(text, turn.answers.card_examples)
     except IdentifyingInputError as refused:
-        raise Refusal(identifying_reason(turn, refused.kind)) from None
+        raise Refusal(identifying_reason(turn, refused.kind), delete=True) from None
     except CardNumberFormatError:
         examples = turn.answers.card_examples
         shape = describe_formats(examples, turn.t)
@@ -312,7 +336,7 @@ async def store_birth_year(turn: IssueTurn, text: str) -> Outcome:
     try:
         turn.answers.birth_year = parse_birth_year(text, turn.today())
     except AnswerError as refused:
-        raise Refusal(answer_reason(turn, refused.reason)) from None
+        raise refusal(turn, refused.reason) from None
     return turn.go(after_background(turn, Step.AWAITING_BIRTH_YEAR))
 
 
@@ -321,7 +345,7 @@ async def store_postal_code(turn: IssueTurn, text: str) -> Outcome:
     try:
         code = parse_postal_code(text)
     except AnswerError as refused:
-        raise Refusal(answer_reason(turn, refused.reason)) from None
+        raise refusal(turn, refused.reason) from None
     form = turn.answers
     form.postal_code = code
     form.postal_outside_network = bool(form.postal_codes) and not in_network(
@@ -347,13 +371,22 @@ async def store_children(turn: IssueTurn, value: str) -> Outcome:
     try:
         turn.answers.children = parse_children(value)
     except AnswerError as refused:
-        raise Refusal(answer_reason(turn, refused.reason)) from None
+        raise refusal(turn, refused.reason) from None
     return turn.go(after_background(turn, Step.CHOOSING_CHILDREN))
 
 
 async def ask_children_count(turn: IssueTurn, _value: str) -> Outcome:
     """More than five: ask for the number."""
     return turn.go(Step.AWAITING_CHILDREN_COUNT)
+
+
+async def store_children_count(turn: IssueTurn, text: str) -> Outcome:
+    """Store the number typed after "More than 5": 6 to 30."""
+    try:
+        turn.answers.children = parse_children(text, minimum=MORE_THAN_BUTTONS)
+    except AnswerError as refused:
+        raise refusal(turn, refused.reason) from None
+    return turn.go(after_background(turn, Step.CHOOSING_CHILDREN))
 
 
 async def store_gender(turn: IssueTurn, value: str) -> Outcome:
