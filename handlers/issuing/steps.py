@@ -7,6 +7,8 @@ returns the next step (or Finished), and raises Refusal with a translated reason
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.forms import Finished, Outcome, Refusal
@@ -30,12 +32,13 @@ from bot.rules.card_numbers import (
     describe_formats,
 )
 from bot.rules.privacy import IdentifyingInputError, IdentifyingKind
+from bot.rules.validity import check_pilot_end
 from handlers import callbacks
 from handlers.callbacks import identifier
-from handlers.issuing.form import Step
+from handlers.issuing.form import Step, validity_end
 from handlers.issuing.questions import IssueTurn
-from handlers.issuing.summary import recorded, validity_end
-from storage import audit, cards, people, scopes
+from handlers.issuing.summary import recorded
+from storage import audit, cards, guideline, people, scopes
 from storage.cards import (
     CardDeactivated,
     CardError,
@@ -46,6 +49,8 @@ from storage.cards import (
 from storage.models import IssuanceKind
 
 KINDS = {kind.value: kind for kind in IssuanceKind}
+# A renewal of a card valid for longer than this is confirmed first: it gives up the days left.
+EARLY_RENEWAL = timedelta(days=30)
 
 
 def identifying_reason(turn: IssueTurn, kind: IdentifyingKind) -> str:
@@ -157,6 +162,9 @@ async def start(turn: IssueTurn) -> Outcome:
             )
         )
     if len(units) == 1:
+        ended = await pilot_ended(turn, units[0].pilot_end)
+        if ended is not None:
+            return Finished(ended)
         take_unit(turn, units[0])
         return Step.CHECKING_ELIGIBILITY
     return Step.CHOOSING_UNIT
@@ -167,8 +175,39 @@ async def choose_unit(turn: IssueTurn, value: str) -> Outcome:
     found = await scopes.issuing_units(turn.context.session, unit_ids(turn) & {identifier(value)})
     if not found:
         raise Refusal(turn.t.gettext("Please choose one of your units."))
+    ended = await pilot_ended(turn, found[0].pilot_end)
+    if ended is not None:
+        raise Refusal(ended)
     take_unit(turn, found[0])
     return turn.go(Step.CHECKING_ELIGIBILITY)
+
+
+async def pilot_ended(turn: IssueTurn, pilot_end: date | None) -> str | None:
+    """Why no card can be issued when the locality's pilot has ended: it would be stored
+    expired. None while the pilot goes on (or there is none)."""
+    if pilot_end is None:
+        return None
+    try:
+        check_pilot_end(pilot_end, turn.today())
+    except ValueError:
+        pass
+    else:
+        return None
+    t = turn.t
+    names = []
+    if turn.person is not None:
+        names = (await guideline.advisers(turn.context.session, turn.person)).coordinators
+    if not names:
+        return t.gettext(
+            "The pilot of your locality ended on {date}: a card issued now would already "
+            "have expired, so none can be issued. Nothing was stored. Please ask your local "
+            "coordinator to set a new end date for the pilot."
+        ).format(date=t.date(pilot_end))
+    return t.gettext(
+        "The pilot of your locality ended on {date}: a card issued now would already have "
+        "expired, so none can be issued. Nothing was stored. Please ask your coordinator "
+        "({coordinators}) to set a new end date for the pilot."
+    ).format(date=t.date(pilot_end), coordinators=", ".join(names))
 
 
 def take_unit(turn: IssueTurn, unit: scopes.IssuingUnit) -> None:
@@ -231,13 +270,17 @@ async def store_old_number(turn: IssueTurn, text: str) -> Outcome:
                 "A mobile-only card has no number to replace. Type the lost card's number."
             )
         )
+    form = turn.answers
+    if number == form.number:
+        raise Refusal(turn.t.gettext("The new card needs a number of its own."))
     found = await cards.find(turn.context.session, number)
     await refuse_unusable(turn, number, found)
-    form = turn.answers
     form.old_number = number
     form.carried_over = False
     if found is not None and found.last is not None:
         form.carry_over(background_of(found.last))
+    if turn.editing:
+        return Step.CONFIRMING
     return turn.go(Step.AWAITING_NUMBER)
 
 
@@ -268,11 +311,15 @@ async def store_number(turn: IssueTurn, text: str) -> Outcome:
         found = await cards.find(session, number)
         await refuse_unusable(turn, number, found)
         form.number = number
+        form.renewing_valid_until = None
         if found is not None and found.last is not None:
             form.carry_over(background_of(found.last))
-            return turn.go(Step.CHOOSING_WELLBEING)
-        form.carried_over = False
-        return turn.go(Step.AWAITING_BIRTH_YEAR)
+            if found.last.valid_until > turn.today() + EARLY_RENEWAL:
+                form.renewing_valid_until = found.last.valid_until.isoformat()
+                return turn.go(Step.CONFIRMING_EARLY_RENEWAL)
+        else:
+            form.carried_over = False
+        return turn.go(renewal_next(turn))
     if number != MOBILE_ONLY:
         if number == form.old_number:
             raise Refusal(turn.t.gettext("The new card needs a number of its own."))
@@ -291,6 +338,27 @@ async def store_number(turn: IssueTurn, text: str) -> Outcome:
     if turn.editing or (form.kind == IssuanceKind.REPLACEMENT and form.carried_over):
         return turn.go(Step.CONFIRMING)
     return turn.go(Step.AWAITING_BIRTH_YEAR)
+
+
+def renewal_next(turn: IssueTurn) -> Step:
+    """After a renewal's number: the summary while editing, else the questions still open."""
+    if turn.editing:
+        return Step.CONFIRMING
+    return Step.CHOOSING_WELLBEING if turn.answers.carried_over else Step.AWAITING_BIRTH_YEAR
+
+
+async def renew_early(turn: IssueTurn, _value: str) -> Outcome:
+    """Renew a card that is still valid for a while: the issuer knows and wants it."""
+    return turn.go(renewal_next(turn))
+
+
+async def read_number(turn: IssueTurn, decoded: str) -> Outcome:
+    """Take the number read from a photo, and say what was read."""
+    outcome = await store_number(turn, decoded)
+    turn.notes.append(
+        turn.t.gettext("Read from the photo: {number}").format(number=turn.answers.number)
+    )
+    return outcome
 
 
 def deactivated(turn: IssueTurn, number: str) -> str:
@@ -431,6 +499,12 @@ async def confirm(turn: IssueTurn) -> Outcome:
     session, person = context.session, context.person
     if form.kind is None or form.number is None or form.unit_id is None or person is None:
         raise Refusal(turn.t.gettext("Please check the answers."))
+    # The locality's rules as they are now: a pilot may have ended while the form was open.
+    for unit in await scopes.issuing_units(session, {form.unit_id}):
+        take_unit(turn, unit)
+        ended = await pilot_ended(turn, unit.pilot_end)
+        if ended is not None:
+            return Finished(ended)
     issued_on = turn.today()
     until = validity_end(form, issued_on)
     try:
