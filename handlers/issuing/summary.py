@@ -74,8 +74,8 @@ def recorded(t: Translator, number: str, until: date) -> str:
             t.gettext("• The card works in every Kaikukortti municipality in Finland."),
             "",
             t.gettext(
-                "Remember to register the card in the national Kaikukortti register before the "
-                "client uses it."
+                "Recording the card here does not register it: register it in the national "
+                "Kaikukortti register (Kaikukanta) before the client uses it."
             ),
         ]
     )
