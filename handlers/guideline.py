@@ -7,15 +7,18 @@ and commits before it talks to Telegram.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.access import handles
 from bot.audience import ANYONE, PEOPLE
 from bot.context import BotContext
 from bot.editing import edit_pressed
+from bot.forms import deleted
 from bot.guideline.guide import current_guide
 from bot.rules.privacy import find_identifying
 from handlers import callbacks, fallback
@@ -45,7 +48,11 @@ async def answer_question(message: Message, context: BotContext, question: str) 
     kind = find_identifying(question)
     if kind is not None:
         await context.commit()  # refused before any search: the question is not stored
-        await message.reply_text(refusal(t, kind))
+        text = refusal(t, kind)
+        with contextlib.suppress(TelegramError):  # older than 48 hours, or already gone
+            if await message.delete():
+                text = "\n\n".join([text, deleted(t)])
+        await message.reply_text(text, do_quote=False)
         return
     guide = current_guide()
     reader = t.language

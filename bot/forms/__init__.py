@@ -4,6 +4,16 @@ See README ("Declaring a form") for how; bot.forms.engine and bot.forms.handlers
 """
 
 from bot.forms.declaration import Choice, Finished, Form, Outcome, Question, Refusal, Step
-from bot.forms.engine import Turn
+from bot.forms.engine import Turn, deleted
 
-__all__ = ["Choice", "Finished", "Form", "Outcome", "Question", "Refusal", "Step", "Turn"]
+__all__ = [
+    "Choice",
+    "Finished",
+    "Form",
+    "Outcome",
+    "Question",
+    "Refusal",
+    "Step",
+    "Turn",
+    "deleted",
+]

@@ -56,11 +56,15 @@ class Question:
 
 
 class Refusal(Exception):
-    """An answer refused: the person is told why and asked the same question again."""
+    """An answer refused: the person is told why and asked the same question again.
 
-    def __init__(self, reason: str) -> None:
+    With `delete`, the refused message itself goes from the chat too (it identifies a client).
+    """
+
+    def __init__(self, reason: str, *, delete: bool = False) -> None:
         super().__init__("answer refused")  # never the answer itself: it must not be logged
         self.reason = reason
+        self.delete = delete
 
 
 @dataclass

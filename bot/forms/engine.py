@@ -121,6 +121,11 @@ def expired_text(t: Translator, form: Form[Any], hours: int) -> str:
     ).format(hours=hours, command=form.command)
 
 
+def deleted(t: Translator) -> str:
+    """A refused message that identified a client was deleted from the chat."""
+    return t.gettext("I deleted your message from this chat so that it is not kept here.")
+
+
 def cancelled(t: Translator) -> str:
     """The form was dropped."""
     return t.gettext("Cancelled. Nothing was stored.")

@@ -10,10 +10,11 @@ import asyncio
 import contextlib
 import re
 from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import replace
 from typing import Any
 
 from telegram import Message, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     ApplicationHandlerStop,
     BaseHandler,
@@ -35,6 +36,7 @@ from bot.forms.engine import (
     Turn,
     answer_for,
     cancelled,
+    deleted,
     expired_text,
     fresh_turn,
     load_turn,
@@ -320,7 +322,8 @@ class FormEngine:
         try:
             outcome = await answer(turn, given.value)
         except Refusal as refusal:
-            return await self._ask_again(turn, refusal.reason)
+            delete = refusal.delete and given.kind == "typed"
+            return await self._ask_again(turn, refusal.reason, delete=delete)
         return await self._advance(turn, outcome, given)
 
     async def _advance(self, turn: Turn[Any], outcome: Outcome, given: Input) -> object:
@@ -356,12 +359,23 @@ class FormEngine:
         await reply(update, given, text, markup, in_place=in_place)
         return None
 
-    async def _ask_again(self, turn: Turn[Any], note: str | None = None) -> object:
-        """Store nothing; say why (if there is a reason) and ask the same question again."""
+    async def _ask_again(
+        self, turn: Turn[Any], note: str | None = None, *, delete: bool = False
+    ) -> object:
+        """Store nothing; say why (if there is a reason) and ask the same question again.
+
+        With `delete`, the refused message is deleted from the chat first, where Telegram
+        allows it, and the person is told so."""
         if note:
             turn.notes.append(note)
         text, markup = await question(turn)
+        # Asked while the transaction is open; used only if the deletion works.
+        said_deleted = None
+        if delete:
+            said_deleted, _ = await question(replace(turn, notes=[*turn.notes, deleted(turn.t)]))
         await turn.context.rollback()
+        if said_deleted is not None and await delete_message(turn.update):
+            text = said_deleted
         await tell_and_ask(turn.update, text, markup)
         return None
 
@@ -376,6 +390,17 @@ class FormEngine:
         await context.commit()
         await send(update, cancelled(context.t))
         return None
+
+
+async def delete_message(update: Update) -> bool:
+    """Delete the person's message, if Telegram still allows it; whether it went."""
+    message = update.effective_message
+    if message is None or update.callback_query is not None:
+        return False
+    try:
+        return await message.delete()
+    except TelegramError:  # older than 48 hours, or already gone
+        return False
 
 
 async def tell_and_ask(update: Update, text: str, markup: Any) -> None:

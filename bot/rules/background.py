@@ -12,6 +12,8 @@ from bot.rules.privacy import IdentifyingKind, find_identifying, looks_like_birt
 MINIMUM_AGE = 16
 MAXIMUM_AGE = 110
 MAXIMUM_CHILDREN = 30
+# The buttons offer 0 to 5; "More than 5" asks for a typed number from here on.
+MORE_THAN_BUTTONS = 6
 WELLBEING_SCORES = (1, 2, 3, 4, 5)
 
 _YEAR = re.compile(r"[0-9]{4}")
@@ -33,6 +35,7 @@ class Reason(StrEnum):
     NOT_A_POSTAL_CODE = "not_a_postal_code"
     NOT_A_COUNT = "not_a_count"
     TOO_MANY_CHILDREN = "too_many_children"
+    TOO_FEW_CHILDREN = "too_few_children"
     NOT_A_WELLBEING_SCORE = "not_a_wellbeing_score"
 
 
@@ -86,9 +89,10 @@ def parse_birth_year(text: str, today: date) -> int:
     if _YEAR.fullmatch(text) is None:
         raise AnswerError(Reason.NOT_A_YEAR)
     year = int(text)
-    if year > today.year - MINIMUM_AGE:
+    earliest, latest = birth_year_bounds(today)
+    if year > latest:
         raise AnswerError(Reason.TOO_YOUNG)
-    if year < today.year - MAXIMUM_AGE:
+    if year < earliest:
         raise AnswerError(Reason.TOO_OLD)
     return year
 
@@ -102,15 +106,22 @@ def parse_postal_code(text: str) -> str:
     return text
 
 
-def parse_children(text: str) -> int:
-    """The number of the holder's minor children or grandchildren, 0 to 30."""
+def parse_children(text: str, minimum: int = 0) -> int:
+    """The number of the holder's minor children or grandchildren, `minimum` to 30."""
     text = text.strip()
     if _COUNT.fullmatch(text) is None:
         raise AnswerError(Reason.NOT_A_COUNT)
     children = int(text)
     if children > MAXIMUM_CHILDREN:
         raise AnswerError(Reason.TOO_MANY_CHILDREN)
+    if children < minimum:
+        raise AnswerError(Reason.TOO_FEW_CHILDREN)
     return children
+
+
+def birth_year_bounds(today: date) -> tuple[int, int]:
+    """The earliest and latest birth year a holder may have this year."""
+    return today.year - MAXIMUM_AGE, today.year - MINIMUM_AGE
 
 
 def parse_wellbeing(text: str) -> int:

@@ -43,18 +43,21 @@ ISSUING: Form[IssueAnswers] = Form(
             },
         ),
         At.CHOOSING_KIND: Step(ask.ask_kind, pressed={"kind": steps.choose_kind}),
-        At.AWAITING_OLD_NUMBER: Step(
-            ask.ask_old_number, typed=steps.store_old_number, photo=steps.store_old_number
-        ),
+        # The lost card is lost: no photo of it is asked for.
+        At.AWAITING_OLD_NUMBER: Step(ask.ask_old_number, typed=steps.store_old_number),
         At.AWAITING_NUMBER: Step(
             ask.ask_number,
             typed=steps.store_number,
-            photo=steps.store_number,
+            photo=steps.read_number,
             pressed={"mobile_only": steps.choose_mobile_only},
         ),
         At.OFFERING_RENEWAL: Step(
             ask.ask_renewal,
             pressed={"renew": steps.renew_instead, "reenter": steps.reenter_number},
+        ),
+        At.CONFIRMING_EARLY_RENEWAL: Step(
+            ask.ask_early_renewal,
+            pressed={"renew": steps.renew_early, "reenter": steps.reenter_number},
         ),
         At.AWAITING_BIRTH_YEAR: Step(ask.ask_birth_year, typed=steps.store_birth_year),
         At.AWAITING_POSTAL_CODE: Step(ask.ask_postal_code, typed=steps.store_postal_code),
@@ -67,7 +70,7 @@ ISSUING: Form[IssueAnswers] = Form(
             typed=steps.store_children,
             pressed={"children": steps.store_children, "more": steps.ask_children_count},
         ),
-        At.AWAITING_CHILDREN_COUNT: Step(ask.ask_children_count, typed=steps.store_children),
+        At.AWAITING_CHILDREN_COUNT: Step(ask.ask_children_count, typed=steps.store_children_count),
         At.CHOOSING_GENDER: Step(
             ask.ask_gender, pressed={"gender": steps.store_gender, "skip": steps.skip}
         ),

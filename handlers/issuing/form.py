@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import enum
 from dataclasses import asdict, dataclass, field, fields
+from datetime import date
 from typing import Any
 
 from bot.forms.engine import CONFIRMING
+from bot.rules.validity import valid_until
 from handlers import callbacks
 from storage.cards import BACKGROUND_FIELDS, Background
 
@@ -23,6 +25,7 @@ class Step(enum.StrEnum):
     AWAITING_OLD_NUMBER = "AWAITING_OLD_NUMBER"
     AWAITING_NUMBER = "AWAITING_NUMBER"
     OFFERING_RENEWAL = "OFFERING_RENEWAL"
+    CONFIRMING_EARLY_RENEWAL = "CONFIRMING_EARLY_RENEWAL"
     AWAITING_BIRTH_YEAR = "AWAITING_BIRTH_YEAR"
     AWAITING_POSTAL_CODE = "AWAITING_POSTAL_CODE"
     CONFIRMING_POSTAL_CODE = "CONFIRMING_POSTAL_CODE"
@@ -62,6 +65,8 @@ class IssueAnswers:
     kind: str | None = None
     old_number: str | None = None
     number: str | None = None
+    # The last valid day of the card being renewed (ISO date), while it still has a while to go.
+    renewing_valid_until: str | None = None
     # Answers carried over from the card's earlier issuance (renewal, replacement).
     carried_over: bool = False
     birth_year: int | None = None
@@ -102,6 +107,12 @@ class IssueAnswers:
         self.carried_over = True
         for name, value in asdict(background).items():
             setattr(self, name, value)
+
+
+def validity_end(form: IssueAnswers, issued_on: date) -> date:
+    """The last valid day of a card issued today under the locality's rules."""
+    pilot_end = date.fromisoformat(form.pilot_end) if form.pilot_end else None
+    return valid_until(issued_on, form.validity_months, pilot_end)
 
 
 _FIELD_NAMES = tuple(f.name for f in fields(IssueAnswers))

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.forms import Choice, Question, Turn
 from bot.i18n import Translator
-from bot.rules.background import Gender, LifeSituation
-from handlers.issuing.form import IssueAnswers
+from bot.rules.background import (
+    MAXIMUM_CHILDREN,
+    MORE_THAN_BUTTONS,
+    Gender,
+    LifeSituation,
+    birth_year_bounds,
+)
+from handlers.issuing.form import IssueAnswers, validity_end
 from storage import people, scopes
 from storage.models import IssuanceKind
 
@@ -105,12 +113,8 @@ async def ask_kind(turn: IssueTurn) -> Question:
 
 
 async def ask_old_number(turn: IssueTurn) -> Question:
-    """The lost card's number."""
-    return Question(
-        turn.t.gettext(
-            "Type the number of the lost card, or send a photo of its QR code or barcode."
-        )
-    )
+    """The lost card's number (typed: the card itself is lost)."""
+    return Question(turn.t.gettext("Type the number of the lost card."))
 
 
 async def ask_number(turn: IssueTurn) -> Question:
@@ -119,6 +123,8 @@ async def ask_number(turn: IssueTurn) -> Question:
     example = answers.card_examples[0] if answers.card_examples else "KK123456"
     mobile_only = [[Choice(t.gettext("Mobile card only (X)"), "mobile_only")]]
     if answers.kind == IssuanceKind.RENEWAL:
+        # A renewal looks the card up by its number: a mobile-only card has none to renew.
+        mobile_only = []
         text = t.gettext(
             "Type the number of the card to renew (for example {example}), or send a photo of "
             "its QR code or barcode."
@@ -150,13 +156,34 @@ async def ask_renewal(turn: IssueTurn) -> Question:
     )
 
 
+async def ask_early_renewal(turn: IssueTurn) -> Question:
+    """A card still valid for a while: renew it anyway?"""
+    t, answers = turn.t, turn.answers
+    current = date.fromisoformat(answers.renewing_valid_until or turn.today().isoformat())
+    return Question(
+        t.gettext(
+            "Card {number} is still valid until {current}. Renew it anyway? The renewed card "
+            "will be valid until {renewed}."
+        ).format(
+            number=answers.number,
+            current=t.date(current),
+            renewed=t.date(validity_end(answers, turn.today())),
+        ),
+        [
+            [Choice(t.gettext("Renew it anyway"), "renew")],
+            [Choice(t.gettext("Type another number"), "reenter")],
+        ],
+    )
+
+
 async def ask_birth_year(turn: IssueTurn) -> Question:
     """The year of birth."""
+    earliest, latest = birth_year_bounds(turn.today())
     return Question(
         turn.t.gettext(
-            "The client's year of birth? Four digits, for example 1985: only the year, never "
-            "the full date."
-        )
+            "The client's year of birth? Four digits, from {earliest} to {latest}: only the "
+            "year, never the full date."
+        ).format(earliest=earliest, latest=latest)
     )
 
 
@@ -197,7 +224,8 @@ async def ask_children(turn: IssueTurn) -> Question:
 
 async def ask_children_count(turn: IssueTurn) -> Question:
     """More than five: how many."""
-    return Question(turn.t.gettext("Type the number of children or grandchildren (at most 30)."))
+    text = turn.t.gettext("Type the number of children or grandchildren, from {least} to {most}.")
+    return Question(text.format(least=MORE_THAN_BUTTONS, most=MAXIMUM_CHILDREN))
 
 
 async def ask_gender(turn: IssueTurn) -> Question:

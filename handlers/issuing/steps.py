@@ -7,14 +7,19 @@ returns the next step (or Finished), and raises Refusal with a translated reason
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.forms import Finished, Outcome, Refusal
 from bot.rules.background import (
+    MAXIMUM_CHILDREN,
+    MORE_THAN_BUTTONS,
     AnswerError,
     Gender,
     LifeSituation,
     Reason,
+    birth_year_bounds,
     in_network,
     parse_birth_year,
     parse_children,
@@ -27,12 +32,13 @@ from bot.rules.card_numbers import (
     describe_formats,
 )
 from bot.rules.privacy import IdentifyingInputError, IdentifyingKind
+from bot.rules.validity import check_pilot_end
 from handlers import callbacks
 from handlers.callbacks import identifier
-from handlers.issuing.form import Step
+from handlers.issuing.form import Step, validity_end
 from handlers.issuing.questions import IssueTurn
-from handlers.issuing.summary import recorded, validity_end
-from storage import audit, cards, people, scopes
+from handlers.issuing.summary import recorded
+from storage import audit, cards, guideline, people, scopes
 from storage.cards import (
     CardDeactivated,
     CardError,
@@ -43,6 +49,8 @@ from storage.cards import (
 from storage.models import IssuanceKind
 
 KINDS = {kind.value: kind for kind in IssuanceKind}
+# A renewal of a card valid for longer than this is confirmed first: it gives up the days left.
+EARLY_RENEWAL = timedelta(days=30)
 
 
 def identifying_reason(turn: IssueTurn, kind: IdentifyingKind) -> str:
@@ -64,6 +72,20 @@ def identifying_reason(turn: IssueTurn, kind: IdentifyingKind) -> str:
     )
 
 
+# Refused answers that carry something identifying a client: deleted from the chat too.
+IDENTIFYING_REASONS = {
+    Reason.PERSONAL_IDENTITY_CODE,
+    Reason.PHONE_NUMBER,
+    Reason.EMAIL_ADDRESS,
+    Reason.BIRTH_DATE_NOT_ALLOWED,
+}
+
+
+def refusal(turn: IssueTurn, reason: Reason) -> Refusal:
+    """A background answer refused, deleted from the chat when it identifies a client."""
+    return Refusal(answer_reason(turn, reason), delete=reason in IDENTIFYING_REASONS)
+
+
 def answer_reason(turn: IssueTurn, reason: Reason) -> str:
     """Why a background answer is refused."""
     t = turn.t
@@ -74,7 +96,7 @@ def answer_reason(turn: IssueTurn, reason: Reason) -> str:
     }
     if reason in identifying:
         return identifying_reason(turn, identifying[reason])
-    youngest = turn.today().year - 16
+    earliest, latest = birth_year_bounds(turn.today())
     texts = {
         Reason.BIRTH_DATE_NOT_ALLOWED: t.gettext(
             "Only the year of birth is recorded, never the full date. Type just the year, for "
@@ -84,13 +106,20 @@ def answer_reason(turn: IssueTurn, reason: Reason) -> str:
         Reason.TOO_YOUNG: t.gettext(
             "The client must be 16 or turn 16 this year, so the year of birth can be {year} at "
             "the latest."
-        ).format(year=youngest),
+        ).format(year=latest),
         Reason.TOO_OLD: t.gettext(
-            "That year would make the client older than 110. Please check the year of birth."
-        ),
+            "That year would make the client older than 110. The year of birth can be {year} "
+            "at the earliest."
+        ).format(year=earliest),
         Reason.NOT_A_POSTAL_CODE: t.gettext("A postal code has five digits, for example 00100."),
         Reason.NOT_A_COUNT: t.gettext("Type the number in digits, for example 7."),
-        Reason.TOO_MANY_CHILDREN: t.gettext("The number can be at most 30."),
+        Reason.TOO_MANY_CHILDREN: t.gettext("The number can be at most {most}.").format(
+            most=MAXIMUM_CHILDREN
+        ),
+        Reason.TOO_FEW_CHILDREN: t.gettext(
+            "You chose “More than 5”: type a number from {least} to {most}, or go back to "
+            "choose a smaller one."
+        ).format(least=MORE_THAN_BUTTONS, most=MAXIMUM_CHILDREN),
     }
     return texts.get(reason, t.gettext("Please check the answer."))
 
@@ -100,7 +129,7 @@ def card_number(turn: IssueTurn, text: str) -> str:
     try:
         return check_typed_card_number(text, turn.answers.card_examples)
     except IdentifyingInputError as refused:
-        raise Refusal(identifying_reason(turn, refused.kind)) from None
+        raise Refusal(identifying_reason(turn, refused.kind), delete=True) from None
     except CardNumberFormatError:
         examples = turn.answers.card_examples
         shape = describe_formats(examples, turn.t)
@@ -133,6 +162,9 @@ async def start(turn: IssueTurn) -> Outcome:
             )
         )
     if len(units) == 1:
+        ended = await pilot_ended(turn, units[0].pilot_end)
+        if ended is not None:
+            return Finished(ended)
         take_unit(turn, units[0])
         return Step.CHECKING_ELIGIBILITY
     return Step.CHOOSING_UNIT
@@ -143,8 +175,39 @@ async def choose_unit(turn: IssueTurn, value: str) -> Outcome:
     found = await scopes.issuing_units(turn.context.session, unit_ids(turn) & {identifier(value)})
     if not found:
         raise Refusal(turn.t.gettext("Please choose one of your units."))
+    ended = await pilot_ended(turn, found[0].pilot_end)
+    if ended is not None:
+        raise Refusal(ended)
     take_unit(turn, found[0])
     return turn.go(Step.CHECKING_ELIGIBILITY)
+
+
+async def pilot_ended(turn: IssueTurn, pilot_end: date | None) -> str | None:
+    """Why no card can be issued when the locality's pilot has ended: it would be stored
+    expired. None while the pilot goes on (or there is none)."""
+    if pilot_end is None:
+        return None
+    try:
+        check_pilot_end(pilot_end, turn.today())
+    except ValueError:
+        pass
+    else:
+        return None
+    t = turn.t
+    names = []
+    if turn.person is not None:
+        names = (await guideline.advisers(turn.context.session, turn.person)).coordinators
+    if not names:
+        return t.gettext(
+            "The pilot of your locality ended on {date}: a card issued now would already "
+            "have expired, so none can be issued. Nothing was stored. Please ask your local "
+            "coordinator to set a new end date for the pilot."
+        ).format(date=t.date(pilot_end))
+    return t.gettext(
+        "The pilot of your locality ended on {date}: a card issued now would already have "
+        "expired, so none can be issued. Nothing was stored. Please ask your coordinator "
+        "({coordinators}) to set a new end date for the pilot."
+    ).format(date=t.date(pilot_end), coordinators=", ".join(names))
 
 
 def take_unit(turn: IssueTurn, unit: scopes.IssuingUnit) -> None:
@@ -207,13 +270,17 @@ async def store_old_number(turn: IssueTurn, text: str) -> Outcome:
                 "A mobile-only card has no number to replace. Type the lost card's number."
             )
         )
+    form = turn.answers
+    if number == form.number:
+        raise Refusal(turn.t.gettext("The new card needs a number of its own."))
     found = await cards.find(turn.context.session, number)
     await refuse_unusable(turn, number, found)
-    form = turn.answers
     form.old_number = number
     form.carried_over = False
     if found is not None and found.last is not None:
         form.carry_over(background_of(found.last))
+    if turn.editing:
+        return Step.CONFIRMING
     return turn.go(Step.AWAITING_NUMBER)
 
 
@@ -244,11 +311,15 @@ async def store_number(turn: IssueTurn, text: str) -> Outcome:
         found = await cards.find(session, number)
         await refuse_unusable(turn, number, found)
         form.number = number
+        form.renewing_valid_until = None
         if found is not None and found.last is not None:
             form.carry_over(background_of(found.last))
-            return turn.go(Step.CHOOSING_WELLBEING)
-        form.carried_over = False
-        return turn.go(Step.AWAITING_BIRTH_YEAR)
+            if found.last.valid_until > turn.today() + EARLY_RENEWAL:
+                form.renewing_valid_until = found.last.valid_until.isoformat()
+                return turn.go(Step.CONFIRMING_EARLY_RENEWAL)
+        else:
+            form.carried_over = False
+        return turn.go(renewal_next(turn))
     if number != MOBILE_ONLY:
         if number == form.old_number:
             raise Refusal(turn.t.gettext("The new card needs a number of its own."))
@@ -267,6 +338,27 @@ async def store_number(turn: IssueTurn, text: str) -> Outcome:
     if turn.editing or (form.kind == IssuanceKind.REPLACEMENT and form.carried_over):
         return turn.go(Step.CONFIRMING)
     return turn.go(Step.AWAITING_BIRTH_YEAR)
+
+
+def renewal_next(turn: IssueTurn) -> Step:
+    """After a renewal's number: the summary while editing, else the questions still open."""
+    if turn.editing:
+        return Step.CONFIRMING
+    return Step.CHOOSING_WELLBEING if turn.answers.carried_over else Step.AWAITING_BIRTH_YEAR
+
+
+async def renew_early(turn: IssueTurn, _value: str) -> Outcome:
+    """Renew a card that is still valid for a while: the issuer knows and wants it."""
+    return turn.go(renewal_next(turn))
+
+
+async def read_number(turn: IssueTurn, decoded: str) -> Outcome:
+    """Take the number read from a photo, and say what was read."""
+    outcome = await store_number(turn, decoded)
+    turn.notes.append(
+        turn.t.gettext("Read from the photo: {number}").format(number=turn.answers.number)
+    )
+    return outcome
 
 
 def deactivated(turn: IssueTurn, number: str) -> str:
@@ -312,7 +404,7 @@ async def store_birth_year(turn: IssueTurn, text: str) -> Outcome:
     try:
         turn.answers.birth_year = parse_birth_year(text, turn.today())
     except AnswerError as refused:
-        raise Refusal(answer_reason(turn, refused.reason)) from None
+        raise refusal(turn, refused.reason) from None
     return turn.go(after_background(turn, Step.AWAITING_BIRTH_YEAR))
 
 
@@ -321,7 +413,7 @@ async def store_postal_code(turn: IssueTurn, text: str) -> Outcome:
     try:
         code = parse_postal_code(text)
     except AnswerError as refused:
-        raise Refusal(answer_reason(turn, refused.reason)) from None
+        raise refusal(turn, refused.reason) from None
     form = turn.answers
     form.postal_code = code
     form.postal_outside_network = bool(form.postal_codes) and not in_network(
@@ -347,13 +439,22 @@ async def store_children(turn: IssueTurn, value: str) -> Outcome:
     try:
         turn.answers.children = parse_children(value)
     except AnswerError as refused:
-        raise Refusal(answer_reason(turn, refused.reason)) from None
+        raise refusal(turn, refused.reason) from None
     return turn.go(after_background(turn, Step.CHOOSING_CHILDREN))
 
 
 async def ask_children_count(turn: IssueTurn, _value: str) -> Outcome:
     """More than five: ask for the number."""
     return turn.go(Step.AWAITING_CHILDREN_COUNT)
+
+
+async def store_children_count(turn: IssueTurn, text: str) -> Outcome:
+    """Store the number typed after "More than 5": 6 to 30."""
+    try:
+        turn.answers.children = parse_children(text, minimum=MORE_THAN_BUTTONS)
+    except AnswerError as refused:
+        raise refusal(turn, refused.reason) from None
+    return turn.go(after_background(turn, Step.CHOOSING_CHILDREN))
 
 
 async def store_gender(turn: IssueTurn, value: str) -> Outcome:
@@ -398,6 +499,12 @@ async def confirm(turn: IssueTurn) -> Outcome:
     session, person = context.session, context.person
     if form.kind is None or form.number is None or form.unit_id is None or person is None:
         raise Refusal(turn.t.gettext("Please check the answers."))
+    # The locality's rules as they are now: a pilot may have ended while the form was open.
+    for unit in await scopes.issuing_units(session, {form.unit_id}):
+        take_unit(turn, unit)
+        ended = await pilot_ended(turn, unit.pilot_end)
+        if ended is not None:
+            return Finished(ended)
     issued_on = turn.today()
     until = validity_end(form, issued_on)
     try:

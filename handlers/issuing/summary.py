@@ -7,18 +7,11 @@ from datetime import date
 from bot.context import BotContext
 from bot.forms import Turn
 from bot.i18n import Translator
-from bot.rules.validity import valid_until
-from handlers.issuing.form import IssueAnswers, Step
+from handlers.issuing.form import IssueAnswers, Step, validity_end
 from handlers.issuing.questions import gender_label, kind_label, life_situation_label, yes_no_label
 from storage import cards
 from storage.cards import MOBILE_ONLY
 from storage.models import IssuanceKind
-
-
-def validity_end(form: IssueAnswers, issued_on: date) -> date:
-    """The last valid day of a card issued today under the locality's rules."""
-    pilot_end = date.fromisoformat(form.pilot_end) if form.pilot_end else None
-    return valid_until(issued_on, form.validity_months, pilot_end)
 
 
 def summary(t: Translator, form: IssueAnswers, today: date) -> str:
@@ -81,8 +74,8 @@ def recorded(t: Translator, number: str, until: date) -> str:
             t.gettext("• The card works in every Kaikukortti municipality in Finland."),
             "",
             t.gettext(
-                "Remember to register the card in the national Kaikukortti register before the "
-                "client uses it."
+                "Recording the card here does not register it: register it in the national "
+                "Kaikukortti register (Kaikukanta) before the client uses it."
             ),
         ]
     )
@@ -91,7 +84,8 @@ def recorded(t: Translator, number: str, until: date) -> str:
 def editable(turn: Turn[IssueAnswers]) -> list[tuple[str, str]]:
     """The answers "Edit an answer" offers, each with the question that asks it again.
 
-    A renewal's number identifies the card being renewed: to change it, start over.
+    Every answer but the unit and the kind, which decide what else the form asks: to change
+    those, start over. A renewal's number is looked up again, a lost card's too.
     """
     t, kind = turn.t, turn.answers.kind
     fields = [
@@ -103,8 +97,13 @@ def editable(turn: Turn[IssueAnswers]) -> list[tuple[str, str]]:
         (t.gettext("Cultural wellbeing"), Step.CHOOSING_WELLBEING),
         (t.gettext("Mobile card"), Step.CHOOSING_MOBILE_CARD),
     ]
-    if kind == IssuanceKind.NEW:
-        fields.insert(0, (t.gettext("Card number"), Step.AWAITING_NUMBER))
+    numbers = [(t.gettext("Card number"), Step.AWAITING_NUMBER)]
+    if kind == IssuanceKind.REPLACEMENT:
+        numbers = [
+            (t.gettext("Lost card's number"), Step.AWAITING_OLD_NUMBER),
+            (t.gettext("New card's number"), Step.AWAITING_NUMBER),
+        ]
+    fields = numbers + fields
     return [(label, str(step)) for label, step in fields]
 
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -23,7 +24,7 @@ from bot.forms.progress import Progress
 from bot.i18n import Translator
 from bot.sandbox.telegram_model import ChatMessage
 from handlers.issuing import ISSUING
-from handlers.issuing.form import IssueAnswers, Step
+from handlers.issuing.form import IssueAnswers, Step, validity_end
 from handlers.issuing.summary import recorded
 from storage.db import Database
 from storage.models import Card, Issuance, IssuanceKind
@@ -67,10 +68,15 @@ async def asks(reply: str, t: Translator, step: Step, kind: IssuanceKind) -> boo
     newest = ANSWERED.split(reply)[-1]
     if step is Step.CONFIRMING:
         return newest.startswith(t.gettext("Please check the answers:"))
-    # The form's own question, asked of answers of this kind (these questions read nothing).
+    # The form's own question, asked of answers of this kind (these questions read nothing but
+    # the date, for the birth year's bounds).
     answers = IssueAnswers(kind=kind, card_examples=[CARD_EXAMPLE])
-    reader = SimpleNamespace(t=t)
+    reader = SimpleNamespace(t=t, settings=SimpleNamespace(zone=ZoneInfo("Europe/Helsinki")))
     turn = Turn(None, reader, ISSUING, Progress(), answers, step)  # type: ignore[arg-type]
+    if step is Step.CONFIRMING_EARLY_RENEWAL:
+        # The card being renewed here was issued today: it is valid as long as its renewal.
+        answers.number = CARD_EXAMPLE
+        answers.renewing_valid_until = validity_end(answers, turn.today()).isoformat()
     return newest == (await ISSUING.steps[step].ask(turn)).text
 
 
@@ -194,7 +200,8 @@ async def test_a_renewal_survives_sigkill_after_every_answer(
         typed("/issue", Step.CHECKING_ELIGIBILITY),
         pressed("All four apply", Step.CHOOSING_KIND),
         pressed("Renewal", Step.AWAITING_NUMBER),
-        typed("KK123456", Step.CHOOSING_WELLBEING),  # the rest is carried over
+        typed("KK123456", Step.CONFIRMING_EARLY_RENEWAL),  # valid for a year still
+        pressed("Renew it anyway", Step.CHOOSING_WELLBEING),  # the rest is carried over
         pressed("5", Step.CONFIRMING),
     ]
     await fill(kaikubot, issuer, t, IssuanceKind.RENEWAL, renewal, kill=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -191,10 +192,11 @@ async def test_typing_in_the_sandbox_presses_a_button_by_its_label_before_its_nu
     assert choice_after(lines, f"Ilkka> {new_card}") == new_card
     # No button is labelled KK123456: it is sent as text and answered with the next question.
     assert choice_after(lines, "Ilkka> KK123456") is None
+    year = date.today().year
     assert after_input(lines, "Ilkka> KK123456")[0] == "bot: " + fi.gettext(
-        "The client's year of birth? Four digits, for example 1985: only the year, never the "
-        "full date."
-    )
+        "The client's year of birth? Four digits, from {earliest} to {latest}: only the year, "
+        "never the full date."
+    ).format(earliest=year - 110, latest=year - 16)
     # The children's buttons read [1] 0  [2] 1 ...: "1" presses the one labelled 1.
     assert choice_after(lines, "Ilkka> 1") == "1"
     # No gender button is labelled 2: "2" presses the second one.

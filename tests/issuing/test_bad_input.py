@@ -10,12 +10,14 @@ from sqlalchemy import select
 
 from bot import logs
 from bot.context import KaikuApplication
+from bot.sandbox.telegram_model import TelegramModel
 from storage.models import Draft
 from tests.issuing.conftest import current_question, issuances, issue_new_card, open_form
 from tests.support.simulator import SimulatedUser
 
 Reach = Callable[[SimulatedUser], Awaitable[None]]
 THIS_YEAR_MINUS_10 = "2016"
+DELETED = "I deleted your message from this chat so that it is not kept here."
 
 
 async def to_number(user: SimulatedUser) -> None:
@@ -89,6 +91,11 @@ CASES = [
     (to_children_count, "many", "Type the number in digits"),
     (to_children_count, "31", "The number can be at most 30."),
     (to_children_count, "-1", "Type the number in digits"),
+    # "More than 5" means more than 5: its typed number has the bounds the question states.
+    (to_children_count, "3", "You chose “More than 5”: type a number from 6 to 30"),
+    (to_children_count, "0", "You chose “More than 5”: type a number from 6 to 30"),
+    (to_children_count, "5", "You chose “More than 5”: type a number from 6 to 30"),
+    (to_children, "31", "The number can be at most 30."),
     (to_children, "lots", "Type the number in digits"),
     (to_gender, "woman", "Please answer with the buttons below."),
 ]
@@ -106,6 +113,7 @@ async def stored_drafts(app: KaikuApplication) -> list[tuple[str, dict[str, obje
 async def test_a_bad_answer_is_refused_with_a_reason_and_asked_again(
     issuer: SimulatedUser,
     app: KaikuApplication,
+    telegram: TelegramModel,
     caplog: pytest.LogCaptureFixture,
     reach: Reach,
     typed: str,
@@ -126,6 +134,11 @@ async def test_a_bad_answer_is_refused_with_a_reason_and_asked_again(
     if len(typed) >= 6:  # shorter ones occur in ordinary text (e.g. "85" in "1985")
         assert typed not in caplog.text
     assert await issuances(app) == []
+    # What identifies a client is deleted from the chat too, and the issuer is told so.
+    identifying = reason in (PIC, PHONE, EMAIL) or reason.startswith("Only the year of birth")
+    sent = [m for m in telegram.chat(issuer.id) if not m.from_bot and m.text == typed]
+    assert [m.deleted for m in sent] == [identifying]
+    assert (DELETED in reply.text) == identifying
 
 
 async def test_a_number_already_in_use_is_refused_for_a_new_card(

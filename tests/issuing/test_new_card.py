@@ -33,7 +33,7 @@ async def test_a_new_card_is_stored_with_its_background_data(
     assert stored.valid_until == valid_until(stored.issued_on, 12, None)
     reply = issuer.last_reply().text
     assert reply.startswith("Card KK123456 is recorded. It is valid until ")
-    assert "register the card in the national Kaikukortti register" in reply
+    assert "register it in the national Kaikukortti register" in reply
     assert issuer.buttons() == ["Issue another card"]
 
 
@@ -60,17 +60,17 @@ async def test_a_new_card_takes_at_most_twelve_interactions(
             "Opiskelija",
             "Kyllä",
             "Vahvista",
-            "Kortti KK123456 on tallennettu.",
+            "Kortti KK123456 on kirjattu Kaikubottiin.",
         ),
         (
             "sv",
-            "Alla fyra gäller",
+            "Alla fyra uppfylls",
             "Nytt kort",
             "Kvinna",
             "Studerande",
             "Ja",
             "Bekräfta",
-            "Kort KK123456 är registrerat.",
+            "Kort KK123456 är sparat i Kaikubot.",
         ),
     ],
 )

@@ -20,7 +20,9 @@ async def test_a_photo_of_a_qr_code_gives_the_number_and_is_deleted(
     picture = photo_of(render("KK123456", zxingcpp.BarcodeFormat.QRCode), (900, 700), angle=4)
     await issuer.send_photo(encoded(picture, "JPEG", quality=85))
 
-    assert issuer.last_reply().text.startswith("The client's year of birth?")
+    assert issuer.last_reply().text.startswith(
+        "Read from the photo: KK123456\n\nThe client's year of birth?"
+    )
     photos = [m for m in telegram.chat(issuer.id) if m.photo and not m.from_bot]
     assert [m.deleted for m in photos] == [True]
     async with app.services.database.read() as session:
@@ -29,13 +31,14 @@ async def test_a_photo_of_a_qr_code_gives_the_number_and_is_deleted(
             assert "photo" not in repr(rows).lower()
 
 
-async def test_a_code_39_barcode_works_for_the_lost_card_too(
+async def test_a_code_39_barcode_works_for_the_replacement_card_too(
     issuer: SimulatedUser, app: KaikuApplication
 ) -> None:
     await open_form(issuer, "Replacement of a lost card")
-    picture = render("KK100200", zxingcpp.BarcodeFormat.Code39)
+    await issuer.send("KK100200")  # typed: the lost card is lost
+    picture = render("KK100300", zxingcpp.BarcodeFormat.Code39)
     await issuer.send_photo(encoded(picture, "PNG"))
-    assert issuer.last_reply().text.startswith("Type the number of the new card")
+    assert issuer.last_reply().text.startswith("Read from the photo: KK100300")
 
 
 async def test_a_photo_without_a_code_gets_a_second_chance(

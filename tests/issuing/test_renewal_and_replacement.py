@@ -207,6 +207,7 @@ async def test_a_renewal_confirmed_after_a_colleague_replaced_the_card_is_refuse
     await issue_new_card(issuer, "KK123456")
     await open_form(issuer, "Renewal")
     await issuer.send("KK123456")
+    await issuer.click("Renew it anyway")  # still valid for months
     await issuer.click("5")  # the summary, waiting for Confirm
     await open_form(colleague, "Replacement of a lost card")
     await colleague.send("KK123456")

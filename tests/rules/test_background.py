@@ -12,6 +12,7 @@ from bot.rules.background import (
     Gender,
     LifeSituation,
     Reason,
+    birth_year_bounds,
     in_network,
     normalise_postal_entries,
     parse_birth_year,
@@ -129,8 +130,37 @@ def test_any_other_wellbeing_answer_is_refused(text: str) -> None:
     assert refused.value.reason is Reason.NOT_A_WELLBEING_SCORE
 
 
+@pytest.mark.parametrize(("text", "expected"), [("6", 6), (" 7 ", 7), ("30", 30)])
+def test_more_than_five_children_is_kept_from_six_on(text: str, expected: int) -> None:
+    assert parse_children(text, minimum=6) == expected
+
+
+MORE_THAN_FIVE_REFUSALS = [
+    ("5", Reason.TOO_FEW_CHILDREN),
+    ("0", Reason.TOO_FEW_CHILDREN),
+    ("31", Reason.TOO_MANY_CHILDREN),
+    ("six", Reason.NOT_A_COUNT),
+]
+
+
+@pytest.mark.parametrize(("text", "reason"), MORE_THAN_FIVE_REFUSALS)
+def test_more_than_five_children_means_more_than_five(text: str, reason: Reason) -> None:
+    with pytest.raises(AnswerError) as refused:
+        parse_children(text, minimum=6)
+    assert refused.value.reason is reason
+
+
+def test_birth_year_bounds_are_those_of_the_checks() -> None:
+    earliest, latest = birth_year_bounds(date(2026, 5, 1))
+    assert (earliest, latest) == (1916, 2010)
+    assert parse_birth_year("1916", date(2026, 5, 1)) == 1916
+    assert parse_birth_year("2010", date(2026, 5, 1)) == 2010
+
+
 def test_every_reason_is_given_by_some_answer() -> None:
-    refusals = BIRTH_YEAR_REFUSALS + POSTAL_CODE_REFUSALS + CHILDREN_REFUSALS
+    refusals = (
+        BIRTH_YEAR_REFUSALS + POSTAL_CODE_REFUSALS + CHILDREN_REFUSALS + MORE_THAN_FIVE_REFUSALS
+    )
     given = {reason for _, reason in refusals} | {Reason.NOT_A_WELLBEING_SCORE}
     assert given == set(Reason)
 
