@@ -99,9 +99,7 @@ async def test_kalle_hands_over_to_iida_who_accepts_and_everyone_hears_once(
         "for your work!"
     )
     # The offer works once (its button pressed again, from a second phone).
-    await sim.process(
-        telegram.user_clicks_data(iida.id, offer.message_id, accept["callback_data"])
-    )
+    await sim.process(telegram.user_clicks_data(iida.id, offer.message_id, accept["callback_data"]))
     assert iida.callback_answers()[-1].text == "This button has expired."
     assert sim.errors == []
 
