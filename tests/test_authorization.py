@@ -46,6 +46,16 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "guide:topic": (N, Y, Y, Y, N, Y),
     "guide:more": (N, Y, Y, Y, N, Y),
     "guide:vote": (N, N, N, N, N, N),
+    # Everyone with a role keeps their own work details and sees whom to ask; only a contact
+    # person hands the role over; an offered role is answered by whoever it was offered to.
+    "/contact": (N, Y, Y, Y, N, Y),
+    "/contacts": (N, Y, Y, Y, N, Y),
+    "/handover": (N, N, Y, N, N, N),
+    "/takeover": (N, Y, Y, Y, N, Y),
+    "contact": (N, N, N, N, N, N),
+    "handover": (N, N, N, N, N, N),
+    # An offer that is not one's own (or no longer open) has expired.
+    "takeover": (N, N, N, N, N, N),
     # Each coordinator gets their own locality's summary.
     "/summary": (N, N, N, Y, N, Y),
     "summary": (N, N, N, Y, N, Y),
@@ -62,6 +72,9 @@ PAYLOADS = {
     "guide:more": "guide:more:card.renewal:0",
     "guide:vote": "guide:vote:999999:up",
     "summary": "summary:this_month",
+    "contact": "contact:1:share:phone",
+    "handover": "handover:1:link",
+    "takeover": "takeover:accept:999999",
 }
 
 REFUSALS = (

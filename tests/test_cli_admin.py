@@ -647,6 +647,8 @@ async def test_deactivating_a_person_ends_their_access_at_once_and_removes_their
         "summary",
         "ask",
         "guide",
+        "contacts",
+        "contact",
         "me",
         "language",
         "cancel",

@@ -29,6 +29,9 @@ DESCRIPTIONS = {
     "ask": "Ask about the Kaikukortti guidelines in your own words",
     "guide": "Browse the Kaikukortti guidelines by topic",
     "summary": "Summary of the cards issued in your locality",
+    "contacts": "Whom to ask: contact persons and coordinators",
+    "contact": "Your work details and what colleagues see",
+    "handover": "Leaving the contact person role: hand it over",
     "me": "Your roles and what I store about you",
     "language": "Choose the language: suomi, svenska, English",
     "cancel": "Stop what we are doing",
@@ -45,9 +48,30 @@ STRANGER = {
     "sv": "Hej! Jag är Kaikubot, assistent för personalen som delar ut Kaikukortet",
 }
 # Exactly the commands of each role, in menu order.
-ISSUERS = ["help", "issue", "ask", "guide", "me", "language", "cancel"]
-CONTACTS = ["help", "ask", "guide", "me", "language", "cancel"]
-COORDINATORS = ["help", "invite", "summary", "ask", "guide", "me", "language", "cancel"]
+ISSUERS = ["help", "issue", "ask", "guide", "contacts", "contact", "me", "language", "cancel"]
+CONTACTS = [
+    "help",
+    "ask",
+    "guide",
+    "contacts",
+    "contact",
+    "handover",
+    "me",
+    "language",
+    "cancel",
+]
+COORDINATORS = [
+    "help",
+    "invite",
+    "summary",
+    "ask",
+    "guide",
+    "contacts",
+    "contact",
+    "me",
+    "language",
+    "cancel",
+]
 
 
 def described(language: str, command: str) -> str:
@@ -197,7 +221,20 @@ async def test_the_menu_follows_the_roles_as_they_are_gained_and_taken_away(
     await ilona.send(f"/start {await invitation_code(app, Role.COORDINATOR, espoo_id)}")
     await delivered(app)
     assert telegram.commands_seen_by(ilona.id) == menu(
-        "en", ["help", "issue", "invite", "summary", "ask", "guide", "me", "language", "cancel"]
+        "en",
+        [
+            "help",
+            "issue",
+            "invite",
+            "summary",
+            "ask",
+            "guide",
+            "contacts",
+            "contact",
+            "me",
+            "language",
+            "cancel",
+        ],
     )
 
     # Deactivated from the command line: the strangers' menu.
