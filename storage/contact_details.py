@@ -78,6 +78,7 @@ async def save(session: AsyncSession, person: Person, details: Details) -> list[
     stored.phone = details.phone
     stored.email = details.email
     stored.shared = [field for field in SHAREABLE if field in details.shared]
+    await session.flush()  # read back as stored by whatever follows in this transaction
     audit.record(
         session,
         actor=person,
