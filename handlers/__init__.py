@@ -9,6 +9,7 @@ from handlers.contact import CONTACT
 from handlers.handover import HANDOVER
 from handlers.inviting import INVITING
 from handlers.issuing import ISSUING
+from handlers.organisation_people import ORGANISATION_PEOPLE
 
 # Group -1 runs first for every update; a form that takes an update stops it there.
 FORMS_GROUP = -1
@@ -19,7 +20,8 @@ def register(application: KaikuApplication) -> None:
     # The forms (step-by-step conversations) first: their answers, buttons and /cancel win
     # over everything else; text no form waits for goes on to the handlers below.
     application.add_handlers(
-        FormEngine([ISSUING, INVITING, CONTACT, HANDOVER]).handlers(), group=FORMS_GROUP
+        FormEngine([ISSUING, INVITING, CONTACT, HANDOVER, ORGANISATION_PEOPLE]).handlers(),
+        group=FORMS_GROUP,
     )
     # /start with a code must come before the plain /start greeting.
     application.add_handlers(invitations.build())

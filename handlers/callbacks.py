@@ -14,6 +14,8 @@ ISSUE_AGAIN = "issue:again"
 # A person's own work details, and a contact person handing their role over.
 CONTACT = "contact"
 HANDOVER = "handover"
+# A contact person managing their organisation's people.
+PEOPLE = "people"
 # Taking over a contact person role offered to oneself: "takeover:<accept|decline>:<id>".
 TAKEOVER = "takeover"
 # Guideline answers: "guide:area[:<area>]", "guide:topic:<topic key>",
@@ -33,6 +35,7 @@ PREFIXES = (
     ISSUE_AGAIN,
     CONTACT,
     HANDOVER,
+    PEOPLE,
     TAKEOVER,
     GUIDE_AREA,
     GUIDE_TOPIC,

@@ -51,9 +51,11 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "/contact": (N, Y, Y, Y, N, Y),
     "/contacts": (N, Y, Y, Y, N, Y),
     "/handover": (N, N, Y, N, N, N),
+    "/people": (N, N, Y, N, N, N),
     "/takeover": (N, Y, Y, Y, N, Y),
     "contact": (N, N, N, N, N, N),
     "handover": (N, N, N, N, N, N),
+    "people": (N, N, N, N, N, N),
     # An offer that is not one's own (or no longer open) has expired.
     "takeover": (N, N, N, N, N, N),
     # Each coordinator gets their own locality's summary.
@@ -74,6 +76,7 @@ PAYLOADS = {
     "summary": "summary:this_month",
     "contact": "contact:1:share:phone",
     "handover": "handover:1:link",
+    "people": "people:1:invite",
     "takeover": "takeover:accept:999999",
 }
 
