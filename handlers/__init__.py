@@ -6,6 +6,7 @@ from bot.context import KaikuApplication
 from bot.forms.handlers import FormEngine
 from handlers import basics, contacts, fallback, guideline, handover, invitations, me, summaries
 from handlers.contact import CONTACT
+from handlers.forgetting import FORGETTING
 from handlers.handover import HANDOVER
 from handlers.inviting import INVITING
 from handlers.issuing import ISSUING
@@ -20,7 +21,9 @@ def register(application: KaikuApplication) -> None:
     # The forms (step-by-step conversations) first: their answers, buttons and /cancel win
     # over everything else; text no form waits for goes on to the handlers below.
     application.add_handlers(
-        FormEngine([ISSUING, INVITING, CONTACT, HANDOVER, ORGANISATION_PEOPLE]).handlers(),
+        FormEngine(
+            [ISSUING, INVITING, CONTACT, HANDOVER, ORGANISATION_PEOPLE, FORGETTING]
+        ).handlers(),
         group=FORMS_GROUP,
     )
     # /start with a code must come before the plain /start greeting.

@@ -16,6 +16,8 @@ CONTACT = "contact"
 HANDOVER = "handover"
 # A contact person managing their organisation's people.
 PEOPLE = "people"
+# /forgetme's confirmation.
+FORGET = "forget"
 # Taking over a contact person role offered to oneself: "takeover:<accept|decline>:<id>".
 TAKEOVER = "takeover"
 # Guideline answers: "guide:area[:<area>]", "guide:topic:<topic key>",
@@ -36,6 +38,7 @@ PREFIXES = (
     CONTACT,
     HANDOVER,
     PEOPLE,
+    FORGET,
     TAKEOVER,
     GUIDE_AREA,
     GUIDE_TOPIC,

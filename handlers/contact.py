@@ -248,7 +248,7 @@ async def clear(turn: ContactTurn, _value: str) -> Outcome:
     return turn.go(CONFIRMING)
 
 
-def _detail_name(t: Translator, detail: str) -> str:
+def detail_name(t: Translator, detail: str) -> str:
     if detail == "title":
         return t.gettext("title")
     if detail == "phone":
@@ -262,9 +262,9 @@ async def ask_sharing(turn: ContactTurn) -> Question:
     rows = []
     for detail in SHAREABLE:
         if detail in turn.answers.shared:
-            label = t.gettext("✅ Shared: {detail}").format(detail=_detail_name(t, detail))
+            label = t.gettext("✅ Shared: {detail}").format(detail=detail_name(t, detail))
         else:
-            label = t.gettext("🔒 Not shared: {detail}").format(detail=_detail_name(t, detail))
+            label = t.gettext("🔒 Not shared: {detail}").format(detail=detail_name(t, detail))
         rows.append([Choice(label, "share", detail)])
     rows.append([Choice(t.gettext("Done"), "done")])
     return Question(
@@ -296,10 +296,10 @@ async def summary(turn: ContactTurn) -> str:
     t, answers = turn.t, turn.answers
     none = t.gettext("(none)")
     lines = [t.gettext("Your work details:"), ""]
-    lines += detail_lines(t, answers.details(), ["name", "title", "phone", "email"])
+    lines += detail_lines(t, answers.details(), show_empty=True)
     if answers.organisation_id is not None:
         lines.append(t.gettext("Internal instructions: {value}").format(value=answers.link or none))
-    shared = [_detail_name(t, detail) for detail in SHAREABLE if detail in answers.shared]
+    shared = [detail_name(t, detail) for detail in SHAREABLE if detail in answers.shared]
     lines += [
         "",
         t.gettext("Colleagues see: {details}").format(
@@ -357,7 +357,7 @@ async def confirm(turn: ContactTurn) -> Outcome:
                     "{name}, contact person of {organisation}, changed their details:"
                 ).format(name=details.name, organisation=organisation_name)
             ]
-            lines += detail_lines(reader, details, told)
+            lines += detail_lines(reader, details, told, show_empty=True)
             if link_changed:
                 lines.append(
                     reader.gettext("Internal instructions: {value}").format(

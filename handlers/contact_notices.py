@@ -24,19 +24,25 @@ def reader(context: BotContext, person: Person) -> Translator:
     )
 
 
-def detail_lines(t: Translator, details: Details, fields: list[str] | None = None) -> list[str]:
-    """Details as lines ("Phone: +358 40 1234567"); only `fields` when given, else those set."""
-    wanted = fields or ["name", "title", "phone", "email"]
+def detail_lines(
+    t: Translator,
+    details: Details,
+    fields: tuple[str, ...] | list[str] = ("name", "title", "phone", "email"),
+    *,
+    show_empty: bool = False,
+) -> list[str]:
+    """Details as lines ("Phone: +358 40 1234567"): those of `fields` that are set, or all of
+    them with "(none)" for the empty ones."""
     none = t.gettext("(none)")
     lines = []
-    if "name" in wanted:
+    if "name" in fields:
         lines.append(t.gettext("Name: {value}").format(value=details.name))
-    if "title" in wanted and (details.title or fields):
+    if "title" in fields and (details.title or show_empty):
         lines.append(t.gettext("Title: {value}").format(value=details.title or none))
-    if "phone" in wanted and (details.phone or fields):
+    if "phone" in fields and (details.phone or show_empty):
         phone = international(details.phone) if details.phone else none
         lines.append(t.gettext("Phone: {value}").format(value=phone))
-    if "email" in wanted and (details.email or fields):
+    if "email" in fields and (details.email or show_empty):
         lines.append(t.gettext("E-mail: {value}").format(value=details.email or none))
     return lines
 

@@ -90,22 +90,6 @@ async def save(session: AsyncSession, person: Person, details: Details) -> list[
     return changed
 
 
-async def forget(session: AsyncSession, person: Person, *, pseudonym: str) -> None:
-    """Remove a person's name and contact details (the audit log keeps only their id)."""
-    stored = await session.get(ContactDetails, person.id)
-    if stored is not None:
-        await session.delete(stored)
-    person.display_name = pseudonym
-    audit.record(
-        session,
-        actor=person,
-        action="forget",
-        entity="person",
-        entity_id=person.id,
-        after={"fields": ["name", "title", "phone", "email"]},
-    )
-
-
 def set_guideline_url(
     session: AsyncSession, organisation: Organisation, url: str | None, *, actor: Person
 ) -> bool:

@@ -52,6 +52,9 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "/contacts": (N, Y, Y, Y, N, Y),
     "/handover": (N, N, Y, N, N, N),
     "/people": (N, N, Y, N, N, N),
+    # Anyone may ask to be forgotten (the last holder of a post is told to hand it over).
+    "/forgetme": (N, Y, Y, Y, N, Y),
+    "forget": (N, N, N, N, N, N),
     "/takeover": (N, Y, Y, Y, N, Y),
     "contact": (N, N, N, N, N, N),
     "handover": (N, N, N, N, N, N),
@@ -77,6 +80,7 @@ PAYLOADS = {
     "contact": "contact:1:share:phone",
     "handover": "handover:1:link",
     "people": "people:1:invite",
+    "forget": "forget:1:confirm:0",
     "takeover": "takeover:accept:999999",
 }
 

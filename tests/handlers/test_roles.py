@@ -350,6 +350,10 @@ async def test_me_shows_every_role_and_what_is_stored_and_nobody_elses(
         "I never store the names, identity codes, birth dates, addresses, phone numbers or "
         "e-mail addresses of your clients."
     )
+    own_data = (
+        "/contact changes your work details; /forgetme removes your name and contact "
+        "details and ends your roles."
+    )
     assert ilona.last_reply().text.splitlines() == [
         "Your roles:",
         "• card issuer at Family centre (Social services)",
@@ -361,6 +365,9 @@ async def test_me_shows_every_role_and_what_is_stored_and_nobody_elses(
         f"• Telegram user id: {ilona.id}",
         "• language: English",
         f"• with Kaikubot since {today}",
+        "• Colleagues see: name",
+        "",
+        own_data,
         "",
         privacy,
     ]
@@ -373,6 +380,9 @@ async def test_me_shows_every_role_and_what_is_stored_and_nobody_elses(
         f"• Telegram user id: {veera.id}",
         "• language: not chosen (Telegram's setting is used)",
         f"• with Kaikubot since {today}",
+        "• Colleagues see: name",
+        "",
+        own_data,
         "",
         privacy,
     ]
