@@ -119,8 +119,6 @@ async def _add_person(session: AsyncSession, locality: Locality, persona: Person
     person = await people.add(
         session, telegram_id=persona.telegram_id, display_name=persona.display_name
     )
-    # As if they had written already: what the bot sends on its own is in their language.
-    person.telegram_language = persona.language_code
     if persona.role is Role.COORDINATOR:
         people.grant(session, person, Role.COORDINATOR, locality_id=locality.id)
         await _schedule_summary(session, person)
