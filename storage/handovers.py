@@ -154,6 +154,26 @@ async def finish(session: AsyncSession, invitation: Invitation, successor: Perso
     leaver = await people.by_id(session, invitation.handover_from_id or 0)
     if leaver is not None and leaver.id != successor.id:
         await withdraw(session, leaver, Role.CONTACT, organisation_id=organisation.id, actor=leaver)
+    # The leaver's other open handovers of this organisation are done with: the role has moved.
+    others = await session.scalars(
+        select(Invitation).where(
+            Invitation.handover_from_id == invitation.handover_from_id,
+            Invitation.organisation_id == organisation.id,
+            Invitation.id != invitation.id,
+            Invitation.used_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+    )
+    for other in others:
+        other.revoked_at = utcnow()
+        audit.record(
+            session,
+            actor=successor,
+            action="revoke",
+            entity="invitation",
+            entity_id=other.id,
+            after={"revoked_at": other.revoked_at.isoformat()},
+        )
     return Completed(leaver=leaver, successor=successor, organisation=organisation)
 
 

@@ -121,13 +121,33 @@ async def test_a_handover_by_link_moves_the_role_when_the_link_is_opened(
     newcomer = await sim.user("Noora", language_code="en")
     await newcomer.send(f"/start {found[1]}")
     assert newcomer.last_reply().text.startswith(
-        "Welcome, Noora! You are now contact person of Social services."
+        "Welcome, Noora! You are now contact person of Social services. You take over from Kalle."
     )
     assert await contacts_of(app, espoo.organisations["social"]) == ["Noora"]
     await app.services.courier.deliver_due(app.bot)
     assert texts(kaisa) == [
         "Kalle handed the contact person role of Social services over to Noora."
     ]
+
+
+async def test_once_one_successor_accepted_the_leavers_other_handovers_are_withdrawn(
+    kalle: SimulatedUser, iida: SimulatedUser, app: KaikuApplication, espoo: Network
+) -> None:
+    await kalle.send("/handover")
+    await kalle.click("Invite someone new with a link")
+    await kalle.click("Confirm")
+    link = CODE.search(kalle.last_reply().text)
+    assert link
+    await kalle.send("/handover")
+    await kalle.click("Iida")
+    await kalle.click("Confirm")
+    await iida.send("/takeover")
+    await iida.click("Accept")
+
+    late = await iida.simulator.user("Lauri", language_code="en")
+    await late.send(f"/start {link[1]}")
+    assert late.last_reply().text.startswith("This invitation has been withdrawn.")
+    assert await contacts_of(app, espoo.organisations["social"]) == ["Iida"]
 
 
 async def test_an_issuer_who_declines_leaves_the_contact_person_in_place(
