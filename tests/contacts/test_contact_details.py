@@ -165,3 +165,37 @@ async def test_nothing_changed_is_said_and_no_one_is_told(
     assert kalle.last_reply().text == "Nothing changed: your details are as they were."
     async with app.services.database.read() as session:
         assert list(await session.scalars(select(OutboxMessage.text))) == []
+
+
+async def test_the_link_to_internal_instructions_reaches_the_issuers_and_a_bad_one_is_refused(
+    sim: TelegramSimulator,
+    kalle: SimulatedUser,
+    kaisa: SimulatedUser,
+    app: KaikuApplication,
+    espoo: Network,
+) -> None:
+    await kalle.send("/contact link")
+    await kalle.send("intranet please")
+    assert kalle.last_reply().text.startswith("That is not a web address")
+    await kalle.send("https://intra.example.fi/kaikukortti")
+    await kalle.click("Confirm")
+    await app.services.courier.deliver_due(app.bot)
+    assert kaisa.last_reply().text.endswith(
+        "Internal instructions: https://intra.example.fi/kaikukortti"
+    )
+
+    iida = await sim.user("Iida", language_code="en")
+    await add_person(app.services.database, iida.id, "Iida", (Role.ISSUER, espoo.units["family"]))
+    await iida.send("/contacts")
+    assert "Internal instructions: https://intra.example.fi/kaikukortti" in iida.last_reply().text
+    # Only a contact person has the organisation's link to change.
+    await iida.send("/contact link")
+    assert iida.last_reply().text.startswith("I do not know that detail.")
+
+
+async def test_a_name_with_a_phone_number_in_it_is_refused(kalle: SimulatedUser) -> None:
+    await kalle.send("/contact name")
+    await kalle.send("Kalle 040 123 4567")
+    assert kalle.last_reply().text.startswith("That looks like a phone number")
+    await kalle.send("Kalle Virtanen")
+    assert "Name: Kalle Virtanen" in kalle.last_reply().text
