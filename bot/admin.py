@@ -10,10 +10,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.empty_posts import alert_if_empty
 from bot.rules.background import normalise_postal_entries
 from bot.rules.card_numbers import normalise_examples
 from bot.rules.validity import check_pilot_end, check_validity_months, today
 from storage import (
+    contact_details,
     deployment,
     invitations,
     localities,
@@ -307,8 +309,32 @@ async def deactivate_person(database: Database, arguments: argparse.Namespace) -
         people.set_active(session, person, active=False, actor=None)
         # Their command menu goes back to the strangers' one.
         outbox.enqueue(session, person.telegram_id, "", kind=outbox.COMMANDS)
+        emptied = await alert_if_empty(
+            session,
+            people.organisation_ids(person),
+            default_language=getattr(arguments, "default_language", "fi"),
+        )
         await session.commit()
-    return [f"Deactivated #{person.id} {person.display_name}: their access ended."]
+    lines = [f"Deactivated #{person.id} {person.display_name}: their access ended."]
+    lines += [
+        f"{organisation.name} has no contact person now: its coordinators were alerted."
+        for organisation in emptied
+    ]
+    return lines
+
+
+async def list_organisations(database: Database, arguments: argparse.Namespace) -> list[str]:
+    """List a locality's organisations with their contact persons; mark those without one."""
+    async with database.read() as session:
+        locality = await _locality(session, arguments.locality)
+        found = await scopes.organisations_of(session, locality.id)
+        lines = [f"Organisations of {locality.name}:"] if found else ["No organisations yet."]
+        for organisation in found:
+            contacts = await contact_details.contact_persons(session, organisation.id)
+            names = ", ".join(p.display_name for p in contacts)
+            state = f"contact: {names}" if names else "NO CONTACT PERSON"
+            lines.append(f"  #{organisation.id} {organisation.name}: {state}")
+    return lines
 
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

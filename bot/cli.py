@@ -62,6 +62,11 @@ def parser() -> argparse.ArgumentParser:
     org_add.add_argument("--kind", help="e.g. social services, NGO")
     _locality_option(org_add)
     org_add.set_defaults(admin=admin.add_organisation)
+    org_list = org_commands.add_parser(
+        "list", help="the organisations, marking those without a contact person"
+    )
+    _locality_option(org_list)
+    org_list.set_defaults(admin=admin.list_organisations)
 
     unit = commands.add_parser("unit", help="units")
     unit_commands = unit.add_subparsers(dest="unit_command", required=True)
@@ -141,6 +146,7 @@ async def _administer(
     settings: Settings, command: AdminCommand, arguments: argparse.Namespace
 ) -> list[str]:
     arguments.zone = settings.zone  # where "today" is, for the settings' rules
+    arguments.default_language = settings.default_language  # for alerts to coordinators
     database = Database.from_url(settings.effective_database_url)
     try:
         await migrate.upgrade(database.engine)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from bot.context import KaikuApplication
 from bot.forms.handlers import FormEngine
-from handlers import basics, fallback, guideline, invitations, me, summaries
+from handlers import basics, contacts, fallback, guideline, handover, invitations, me, summaries
+from handlers.contact import CONTACT
+from handlers.forgetting import FORGETTING
+from handlers.handover import HANDOVER
 from handlers.inviting import INVITING
 from handlers.issuing import ISSUING
+from handlers.organisation_people import ORGANISATION_PEOPLE
 from handlers.summary_forms import RANGE, SCHEDULING
 
 # Group -1 runs first for every update; a form that takes an update stops it there.
@@ -17,13 +21,26 @@ def register(application: KaikuApplication) -> None:
     """Add every handler; within a group the first that matches an update wins."""
     # The forms (step-by-step conversations) first: their answers, buttons and /cancel win
     # over everything else; text no form waits for goes on to the handlers below.
-    forms = FormEngine([ISSUING, INVITING, RANGE, SCHEDULING])
+    forms = FormEngine(
+        [
+            ISSUING,
+            INVITING,
+            RANGE,
+            SCHEDULING,
+            CONTACT,
+            HANDOVER,
+            ORGANISATION_PEOPLE,
+            FORGETTING,
+        ]
+    )
     application.add_handlers(forms.handlers(), group=FORMS_GROUP)
     # /start with a code must come before the plain /start greeting.
     application.add_handlers(invitations.build())
     application.add_handlers(basics.build())
     application.add_handlers(me.build())
     application.add_handlers(summaries.build())
+    application.add_handlers(contacts.build())
+    application.add_handlers(handover.build())
     # Guideline answers take a registered person's free text, so they come after every
     # conversation (a form waiting for an answer wins) and just before the catch-all.
     application.add_handlers(guideline.build())

@@ -11,6 +11,15 @@ LANGUAGE = "language"
 ISSUE = "iss"
 INVITE = "inv"
 ISSUE_AGAIN = "issue:again"
+# A person's own work details, and a contact person handing their role over.
+CONTACT = "contact"
+HANDOVER = "handover"
+# A contact person managing their organisation's people.
+PEOPLE = "people"
+# /forgetme's confirmation.
+FORGET = "forget"
+# Taking over a contact person role offered to oneself: "takeover:<accept|decline>:<id>".
+TAKEOVER = "takeover"
 # Guideline answers: "guide:area[:<area>]", "guide:topic:<topic key>",
 # "guide:more:<topic key>:<question id or 0>", "guide:vote:<question id>:<up|down>".
 GUIDE_AREA = "guide:area"
@@ -31,6 +40,11 @@ PREFIXES = (
     ISSUE,
     INVITE,
     ISSUE_AGAIN,
+    CONTACT,
+    HANDOVER,
+    PEOPLE,
+    FORGET,
+    TAKEOVER,
     GUIDE_AREA,
     GUIDE_TOPIC,
     GUIDE_MORE,

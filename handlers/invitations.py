@@ -18,9 +18,10 @@ from bot.audience import ANYONE, only
 from bot.context import BotContext
 from bot.i18n import Translator, choose_language, translator
 from bot.jobs import kick_outbox
+from handlers import handover
 from handlers.basics import help_text
 from handlers.wording import role_with_scope
-from storage import invitations, outbox, people, scopes
+from storage import handovers, invitations, outbox, people, scopes
 from storage.invitations import RedemptionError, RedemptionRefused
 from storage.models import Person, Role
 from storage.scopes import RoleDescription
@@ -127,7 +128,13 @@ async def redeem(update: Update, context: BotContext, code: str) -> None:
         return
     person, invitation = redeemed.person, redeemed.invitation
     granted = await scopes.describe_invitation(session, invitation)
-    if invitation.created_by_id is not None:
+    took_over_from: str | None = None
+    if invitation.handover_from_id is not None:
+        # A handover: the leaver's role ends now, and they and the coordinators are told.
+        done = await handovers.finish(session, invitation, person)
+        await handover.completed(context, session, done)
+        took_over_from = done.leaver.display_name if done.leaver else None
+    elif invitation.created_by_id is not None:
         inviter = await people.by_id(session, invitation.created_by_id)
         if inviter is not None and inviter.active:
             notify_inviter(context, inviter, person, granted)
@@ -142,6 +149,10 @@ async def redeem(update: Update, context: BotContext, code: str) -> None:
     welcome = context.t.gettext("Welcome, {name}! You are now {role}.").format(
         name=person.display_name, role=role_with_scope(context.t, granted)
     )
+    if took_over_from is not None:
+        welcome += " " + context.t.gettext("You take over from {leaver}.").format(
+            leaver=took_over_from
+        )
     await message.reply_text(f"{welcome}\n\n{help_text(context)}")
 
 

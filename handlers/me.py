@@ -8,8 +8,10 @@ from telegram.ext import BaseHandler, CommandHandler, filters
 from bot.access import handles
 from bot.audience import PEOPLE
 from bot.context import BotContext
+from handlers.contact import detail_name
+from handlers.contact_notices import detail_lines
 from handlers.wording import role_with_scope
-from storage import scopes
+from storage import contact_details, scopes
 
 
 @handles(PEOPLE)
@@ -19,6 +21,7 @@ async def show_me(update: Update, context: BotContext) -> None:
     if person is None or update.effective_message is None:
         return
     roles = await scopes.describe(context.session, person.roles)
+    details = await contact_details.of(context.session, person)
     await context.commit()
     language = t.locale.get_display_name(person.language) if person.language else None
     lines = [
@@ -33,6 +36,16 @@ async def show_me(update: Update, context: BotContext) -> None:
         ),
         t.gettext("• with Kaikubot since {date}").format(
             date=t.date(person.created_at.astimezone(context.settings.zone).date())
+        ),
+        *(f"• {line}" for line in detail_lines(t, details, ("title", "phone", "email"))),
+        "• "
+        + t.gettext("Colleagues see: {details}").format(
+            details=", ".join([t.gettext("name"), *(detail_name(t, d) for d in details.shared)])
+        ),
+        "",
+        t.gettext(
+            "/contact changes your work details; /forgetme removes your name and contact "
+            "details and ends your roles."
         ),
         "",
         t.gettext(

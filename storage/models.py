@@ -263,8 +263,29 @@ class Invitation(Base):
     used_at: Mapped[datetime | None]
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     revoked_at: Mapped[datetime | None]
+    # A handover: redeeming it also ends this contact person's role in the organisation.
+    handover_from_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    # A handover offered to one of the organisation's issuers (accepted with /takeover).
+    offered_to_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
 
     __table_args__ = (Index("ix_invitation_locality", "locality_id", "created_at"),)
+
+
+class ContactDetails(Base):
+    """A person's own work details (staff, never clients), and which of them colleagues see."""
+
+    __tablename__ = "contact_details"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    title: Mapped[str | None] = mapped_column(String(200))
+    # E.164 ("+358401234567"), as phonenumbers normalises it.
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(254))
+    # The details colleagues may see: "title", "phone", "email".
+    shared: Mapped[list[str]] = mapped_column(default=list)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class FailedRedemption(Base):

@@ -46,6 +46,21 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "guide:topic": (N, Y, Y, Y, N, Y),
     "guide:more": (N, Y, Y, Y, N, Y),
     "guide:vote": (N, N, N, N, N, N),
+    # Everyone with a role keeps their own work details and sees whom to ask; only a contact
+    # person hands the role over; an offered role is answered by whoever it was offered to.
+    "/contact": (N, Y, Y, Y, N, Y),
+    "/contacts": (N, Y, Y, Y, N, Y),
+    "/handover": (N, N, Y, N, N, N),
+    "/people": (N, N, Y, N, N, N),
+    # Anyone may ask to be forgotten (the last holder of a post is told to hand it over).
+    "/forgetme": (N, Y, Y, Y, N, Y),
+    "forget": (N, N, N, N, N, N),
+    "/takeover": (N, Y, Y, Y, N, Y),
+    "contact": (N, N, N, N, N, N),
+    "handover": (N, N, N, N, N, N),
+    "people": (N, N, N, N, N, N),
+    # An offer that is not one's own (or no longer open) has expired.
+    "takeover": (N, N, N, N, N, N),
     # Each coordinator gets their own locality's summary.
     "/summary": (N, N, N, Y, N, Y),
     "summary": (N, N, N, Y, N, Y),
@@ -74,6 +89,11 @@ PAYLOADS = {
     "summary:schedule": "summary:schedule",
     "range": "range:1:cancel",
     "sched": "sched:1:often:daily",
+    "contact": "contact:1:share:phone",
+    "handover": "handover:1:link",
+    "people": "people:1:invite",
+    "forget": "forget:1:confirm:0",
+    "takeover": "takeover:accept:999999",
 }
 
 REFUSALS = (

@@ -649,6 +649,8 @@ async def test_deactivating_a_person_ends_their_access_at_once_and_removes_their
         "schedule",
         "ask",
         "guide",
+        "contacts",
+        "contact",
         "me",
         "language",
         "cancel",

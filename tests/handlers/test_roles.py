@@ -31,6 +31,10 @@ DESCRIPTIONS = {
     "summary": "Summary of the cards issued in your locality",
     "range": "Summary of the days you type",
     "schedule": "When you get the summary without asking",
+    "contacts": "Whom to ask: contact persons and coordinators",
+    "contact": "Your work details and what colleagues see",
+    "handover": "Leaving the contact person role: hand it over",
+    "people": "Your organisation's units, issuers and invitations",
     "me": "Your roles and what I store about you",
     "language": "Choose the language: suomi, svenska, English",
     "cancel": "Stop what we are doing",
@@ -47,8 +51,19 @@ STRANGER = {
     "sv": "Hej! Jag är Kaikubot, assistent för personalen som delar ut Kaikukortet",
 }
 # Exactly the commands of each role, in menu order.
-ISSUERS = ["help", "issue", "ask", "guide", "me", "language", "cancel"]
-CONTACTS = ["help", "ask", "guide", "me", "language", "cancel"]
+ISSUERS = ["help", "issue", "ask", "guide", "contacts", "contact", "me", "language", "cancel"]
+CONTACTS = [
+    "help",
+    "ask",
+    "guide",
+    "contacts",
+    "contact",
+    "people",
+    "handover",
+    "me",
+    "language",
+    "cancel",
+]
 COORDINATORS = [
     "help",
     "invite",
@@ -57,6 +72,8 @@ COORDINATORS = [
     "schedule",
     "ask",
     "guide",
+    "contacts",
+    "contact",
     "me",
     "language",
     "cancel",
@@ -209,9 +226,7 @@ async def test_the_menu_follows_the_roles_as_they_are_gained_and_taken_away(
     # She becomes a coordinator too: /invite and the summaries' commands appear.
     await ilona.send(f"/start {await invitation_code(app, Role.COORDINATOR, espoo_id)}")
     await delivered(app)
-    assert telegram.commands_seen_by(ilona.id) == menu(
-        "en", ["help", "issue", *COORDINATORS[1:5], "ask", "guide", "me", "language", "cancel"]
-    )
+    assert telegram.commands_seen_by(ilona.id) == menu("en", ["help", "issue", *COORDINATORS[1:]])
 
     # Deactivated from the command line: the strangers' menu.
     async with app.services.database.read() as session:
@@ -324,6 +339,10 @@ async def test_me_shows_every_role_and_what_is_stored_and_nobody_elses(
         "I never store the names, identity codes, birth dates, addresses, phone numbers or "
         "e-mail addresses of your clients."
     )
+    own_data = (
+        "/contact changes your work details; /forgetme removes your name and contact "
+        "details and ends your roles."
+    )
     assert ilona.last_reply().text.splitlines() == [
         "Your roles:",
         "• card issuer at Family centre (Social services)",
@@ -335,6 +354,9 @@ async def test_me_shows_every_role_and_what_is_stored_and_nobody_elses(
         f"• Telegram user id: {ilona.id}",
         "• language: English",
         f"• with Kaikubot since {today}",
+        "• Colleagues see: name",
+        "",
+        own_data,
         "",
         privacy,
     ]
@@ -347,6 +369,9 @@ async def test_me_shows_every_role_and_what_is_stored_and_nobody_elses(
         f"• Telegram user id: {veera.id}",
         "• language: not chosen (Telegram's setting is used)",
         f"• with Kaikubot since {today}",
+        "• Colleagues see: name",
+        "",
+        own_data,
         "",
         privacy,
     ]
