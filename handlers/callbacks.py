@@ -19,6 +19,16 @@ GUIDE_MORE = "guide:more"
 GUIDE_VOTE = "guide:vote"
 # A coordinator's summary: "summary:<preset period>".
 SUMMARY = "summary"
+# Issuances after issuing (/cards): "cards:page:<offset>", "cards:open:<issuance id>"; the
+# correcting and voiding forms start from "cards:fix:<id>" and "cards:void:<id>".
+CARDS_PAGE = "cards:page"
+CARDS_OPEN = "cards:open"
+FIX_START = "cards:fix"
+VOID_START = "cards:void"
+FIX = "fix"
+VOID = "void"
+# Practising the issuing form (/practice): nothing is stored.
+PRACTICE = "prac"
 
 # Every prefix in use (the authorization matrix test checks each has a row).
 PREFIXES = (
@@ -31,6 +41,13 @@ PREFIXES = (
     GUIDE_MORE,
     GUIDE_VOTE,
     SUMMARY,
+    CARDS_PAGE,
+    CARDS_OPEN,
+    FIX_START,
+    VOID_START,
+    FIX,
+    VOID,
+    PRACTICE,
 )
 SEPARATOR = ":"
 
