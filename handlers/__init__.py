@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from bot.context import KaikuApplication
 from bot.forms.handlers import FormEngine
-from handlers import basics, fallback, guideline, invitations, me, summaries
+from handlers import basics, cards, fallback, guideline, invitations, me, summaries
+from handlers.correcting import CORRECTING
 from handlers.inviting import INVITING
 from handlers.issuing import ISSUING
+from handlers.practice import PRACTICE
+from handlers.voiding import VOIDING
 
 # Group -1 runs first for every update; a form that takes an update stops it there.
 FORMS_GROUP = -1
@@ -16,12 +19,15 @@ def register(application: KaikuApplication) -> None:
     """Add every handler; within a group the first that matches an update wins."""
     # The forms (step-by-step conversations) first: their answers, buttons and /cancel win
     # over everything else; text no form waits for goes on to the handlers below.
-    application.add_handlers(FormEngine([ISSUING, INVITING]).handlers(), group=FORMS_GROUP)
+    application.add_handlers(
+        FormEngine([ISSUING, INVITING, CORRECTING, VOIDING, PRACTICE]).handlers(), group=FORMS_GROUP
+    )
     # /start with a code must come before the plain /start greeting.
     application.add_handlers(invitations.build())
     application.add_handlers(basics.build())
     application.add_handlers(me.build())
     application.add_handlers(summaries.build())
+    application.add_handlers(cards.build())
     # Guideline answers take a registered person's free text, so they come after every
     # conversation (a form waiting for an answer wins) and just before the catch-all.
     application.add_handlers(guideline.build())
