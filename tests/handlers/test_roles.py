@@ -25,6 +25,8 @@ from tests.support.simulator import TelegramSimulator
 DESCRIPTIONS = {
     "help": "What I can do for you",
     "issue": "Issue a Kaikukortti card",
+    "cards": "Cards issued lately: correct or void an issuance",
+    "practice": "Practise the card form: nothing is stored",
     "invite": "Invite someone into a role",
     "ask": "Ask about the Kaikukortti guidelines in your own words",
     "guide": "Browse the Kaikukortti guidelines by topic",
@@ -45,9 +47,20 @@ STRANGER = {
     "sv": "Hej! Jag är Kaikubot, assistent för personalen som delar ut Kaikukortet",
 }
 # Exactly the commands of each role, in menu order.
-ISSUERS = ["help", "issue", "ask", "guide", "me", "language", "cancel"]
-CONTACTS = ["help", "ask", "guide", "me", "language", "cancel"]
-COORDINATORS = ["help", "invite", "summary", "ask", "guide", "me", "language", "cancel"]
+ISSUERS = ["help", "issue", "cards", "practice", "ask", "guide", "me", "language", "cancel"]
+CONTACTS = ["help", "cards", "practice", "ask", "guide", "me", "language", "cancel"]
+COORDINATORS = [
+    "help",
+    "cards",
+    "practice",
+    "invite",
+    "summary",
+    "ask",
+    "guide",
+    "me",
+    "language",
+    "cancel",
+]
 
 
 def described(language: str, command: str) -> str:
@@ -197,7 +210,20 @@ async def test_the_menu_follows_the_roles_as_they_are_gained_and_taken_away(
     await ilona.send(f"/start {await invitation_code(app, Role.COORDINATOR, espoo_id)}")
     await delivered(app)
     assert telegram.commands_seen_by(ilona.id) == menu(
-        "en", ["help", "issue", "invite", "summary", "ask", "guide", "me", "language", "cancel"]
+        "en",
+        [
+            "help",
+            "issue",
+            "cards",
+            "practice",
+            "invite",
+            "summary",
+            "ask",
+            "guide",
+            "me",
+            "language",
+            "cancel",
+        ],
     )
 
     # Deactivated from the command line: the strangers' menu.
