@@ -140,12 +140,10 @@ async def summary(turn: FixTurn) -> str:
         number=answers.number, date=t.date(found.issuance.issued_on) if found else ""
     )
     before = issuances.background_answers(found.issuance) if found else {}
+    # No words of its own to translate: the field's name, the old answer and the new one.
     changes = [
-        t.gettext("{field}: {old} → {new}").format(
-            field=field_label(t, name),
-            old=shown(t, name, before.get(name)),
-            new=shown(t, name, getattr(answers, name)),
-        )
+        f"{field_label(t, name)}: {shown(t, name, before.get(name))} → "
+        f"{shown(t, name, getattr(answers, name))}"
         for name in BACKGROUND_FIELDS
         if before.get(name) != getattr(answers, name)
     ]
