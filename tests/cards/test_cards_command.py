@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from bot.context import KaikuApplication
+from storage.models import Role
 from tests.cards.conftest import age_issuances, card_buttons, open_card
 from tests.issuing.conftest import issue_new_card
-from tests.support.simulator import SimulatedUser
+from tests.support.network import Network, add_person
+from tests.support.simulator import SimulatedUser, TelegramSimulator
 
 
 async def test_each_role_sees_the_issuances_of_its_scope(
@@ -86,3 +88,26 @@ async def test_issuers_change_for_seven_days_and_coordinators_at_any_time(
     await ilona.click_on(ilona.last_reply().message_id, "« Back to the list")
     await hanna.send("/cards")
     assert card_buttons(hanna) == []
+
+
+async def test_finnish_and_swedish_readers_get_it_in_their_language(
+    ilona: SimulatedUser, sim: TelegramSimulator, app: KaikuApplication, espoo: Network
+) -> None:
+    await issue_new_card(ilona, "KK123456")
+    for language, heading, correct, void, banner in (
+        ("fi", "1 myöntö viimeisten 30 päivän ajalta", "Korjaa", "Mitätöi", "🎓 HARJOITUS"),
+        ("sv", "1 utdelning de senaste 30 dagarna", "Rätta", "Makulera", "🎓 ÖVNING"),
+    ):
+        reader = await sim.user(f"Reader-{language}", language_code=language)
+        await add_person(
+            app.services.database,
+            reader.id,
+            reader.first_name,
+            (Role.ISSUER, espoo.units["family"]),
+        )
+        await reader.send("/cards")
+        assert reader.last_reply().text.startswith(heading)
+        await open_card(reader, "KK123456")
+        assert {correct, void} <= set(reader.buttons())
+        await reader.send("/practice")
+        assert reader.last_reply().text.startswith(banner)
