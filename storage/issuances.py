@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar, Unpack
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -70,7 +70,7 @@ def _in_scope(scope: Scope) -> Any:
     )
 
 
-Selected = TypeVar("Selected", bound=Select[Unpack[tuple[Any, ...]]])
+Selected = TypeVar("Selected", bound=Select[*tuple[Any, ...]])
 
 
 def _scoped(statement: Selected, scope: Scope) -> Selected:
