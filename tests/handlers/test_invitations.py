@@ -74,7 +74,17 @@ async def test_a_coordinator_invites_an_issuer_who_joins_and_the_coordinator_is_
         "Niina accepted your invitation and is now card issuer at Family centre (Social services)."
     )
     menu = [entry["command"] for entry in telegram.commands_seen_by(newcomer.id)]
-    assert menu == ["help", "issue", "ask", "guide", "me", "language", "cancel"]
+    assert menu == [
+        "help",
+        "issue",
+        "cards",
+        "practice",
+        "ask",
+        "guide",
+        "me",
+        "language",
+        "cancel",
+    ]
 
 
 async def test_an_invitation_works_only_once(
