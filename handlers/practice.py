@@ -22,6 +22,7 @@ from handlers.issuing.form import IssueAnswers
 from handlers.issuing.form import Step as At
 from handlers.issuing.summary import recorded, show_summary, validity_end
 from storage import scopes
+from storage.models import IssuanceKind
 
 PracticeTurn = Turn[IssueAnswers]
 Ask = Callable[[PracticeTurn], Awaitable[Question]]
@@ -73,6 +74,12 @@ async def store_number(turn: PracticeTurn, text: str) -> Outcome:
     """Take the card number in the right shape: no real card is looked up."""
     number = issuing.card_number(turn, text)
     form = turn.answers
+    if number == MOBILE_ONLY and form.kind == IssuanceKind.RENEWAL:
+        raise Refusal(
+            turn.t.gettext(
+                "A mobile-only card cannot be looked up. Type the number of the card to renew."
+            )
+        )
     if number != MOBILE_ONLY and number == form.old_number:
         raise Refusal(turn.t.gettext("The new card needs a number of its own."))
     form.number = number

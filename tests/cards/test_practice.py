@@ -85,3 +85,28 @@ async def test_a_contact_person_may_practise_and_cancel(
     await cecilia.click("Cancel")
     assert cecilia.last_reply().text.endswith("Cancelled. Nothing was stored.")
     assert await snapshot(app) == before
+
+
+async def test_practice_renews_and_replaces_without_looking_at_real_cards(
+    ilona: SimulatedUser, app: KaikuApplication
+) -> None:
+    await issue_new_card(ilona, "KK123456")  # valid: a real renewal would be refused
+    before = await snapshot(app)
+    await ilona.send("/practice")
+    await ilona.click("All four apply")
+    await ilona.click("Renewal")
+    await ilona.click("Mobile card only (X)")
+    assert "mobile-only card cannot be looked up" in ilona.last_reply().text
+    await ilona.send("KK123456")
+    assert BANNER in ilona.last_reply().text
+    assert "year of birth" in ilona.last_reply().text
+    await ilona.click("Cancel")
+
+    await ilona.send("/practice")
+    await ilona.click("All four apply")
+    await ilona.click("Replacement of a lost card")
+    await ilona.send("KK123456")
+    await ilona.send("KK654321")
+    assert "year of birth" in ilona.last_reply().text
+    await ilona.click("Cancel")
+    assert await snapshot(app) == before
