@@ -21,6 +21,8 @@ class Command:
 COMMANDS: tuple[Command, ...] = (
     Command("help", N_("What I can do for you"), ANYONE),
     Command("issue", N_("Issue a Kaikukortti card"), only(Role.ISSUER)),
+    Command("cards", N_("Cards issued lately: correct or void an issuance"), PEOPLE),
+    Command("practice", N_("Practise the card form: nothing is stored"), PEOPLE),
     Command("invite", N_("Invite someone into a role"), only(Role.COORDINATOR)),
     Command("summary", N_("Summary of the cards issued in your locality"), only(Role.COORDINATOR)),
     Command("range", N_("Summary of the days you type"), only(Role.COORDINATOR)),

@@ -4,14 +4,27 @@ from __future__ import annotations
 
 from bot.context import KaikuApplication
 from bot.forms.handlers import FormEngine
-from handlers import basics, contacts, fallback, guideline, handover, invitations, me, summaries
+from handlers import (
+    basics,
+    cards,
+    contacts,
+    fallback,
+    guideline,
+    handover,
+    invitations,
+    me,
+    summaries,
+)
 from handlers.contact import CONTACT
+from handlers.correcting import CORRECTING
 from handlers.forgetting import FORGETTING
 from handlers.handover import HANDOVER
 from handlers.inviting import INVITING
 from handlers.issuing import ISSUING
 from handlers.organisation_people import ORGANISATION_PEOPLE
+from handlers.practice import PRACTICE
 from handlers.summary_forms import RANGE, SCHEDULING
+from handlers.voiding import VOIDING
 
 # Group -1 runs first for every update; a form that takes an update stops it there.
 FORMS_GROUP = -1
@@ -25,6 +38,9 @@ def register(application: KaikuApplication) -> None:
         [
             ISSUING,
             INVITING,
+            CORRECTING,
+            VOIDING,
+            PRACTICE,
             RANGE,
             SCHEDULING,
             CONTACT,
@@ -41,6 +57,7 @@ def register(application: KaikuApplication) -> None:
     application.add_handlers(summaries.build())
     application.add_handlers(contacts.build())
     application.add_handlers(handover.build())
+    application.add_handlers(cards.build())
     # Guideline answers take a registered person's free text, so they come after every
     # conversation (a form waiting for an answer wins) and just before the catch-all.
     application.add_handlers(guideline.build())

@@ -33,6 +33,16 @@ SUMMARY_RANGE = "summary:range"
 SUMMARY_SCHEDULE = "summary:schedule"
 RANGE = "range"
 SCHEDULE = "sched"
+# Issuances after issuing (/cards): "cards:page:<offset>", "cards:open:<issuance id>"; the
+# correcting and voiding forms start from "cards:fix:<id>" and "cards:void:<id>".
+CARDS_PAGE = "cards:page"
+CARDS_OPEN = "cards:open"
+FIX_START = "cards:fix"
+VOID_START = "cards:void"
+FIX = "fix"
+VOID = "void"
+# Practising the issuing form (/practice): nothing is stored.
+PRACTICE = "prac"
 
 # Every prefix in use (the authorization matrix test checks each has a row).
 PREFIXES = (
@@ -54,6 +64,13 @@ PREFIXES = (
     SUMMARY_SCHEDULE,
     RANGE,
     SCHEDULE,
+    CARDS_PAGE,
+    CARDS_OPEN,
+    FIX_START,
+    VOID_START,
+    FIX,
+    VOID,
+    PRACTICE,
 )
 SEPARATOR = ":"
 

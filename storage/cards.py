@@ -85,11 +85,12 @@ def background_of(issuance: Issuance) -> Background:
 
 
 # The card with a number and its latest issuance in one query: a number belongs to one card
-# for good (the unique index), deactivated or not; "X" is never looked up.
+# for good (the unique index), deactivated or not, unless its card was voided as a mistake;
+# "X" is never looked up.
 _CARD_BY_NUMBER = (
     select(Card, Issuance)
     .outerjoin(Issuance, and_(Issuance.card_id == Card.id, Issuance.voided_at.is_(None)))
-    .where(Card.number == bindparam("number"))
+    .where(Card.number == bindparam("number"), Card.voided_at.is_(None))
     .order_by(Issuance.id.desc())
     .limit(1)
 )

@@ -364,6 +364,9 @@ class Card(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Set when the card is replaced after being lost: its number stays taken for good.
     deactivated_at: Mapped[datetime | None]
+    # Set when the card's only issuances were voided as mistakes: the card never existed, and
+    # its number is free again (the row stays, for its voided issuances and the audit log).
+    voided_at: Mapped[datetime | None]
 
     issuances: Mapped[list[Issuance]] = relationship(
         back_populates="card", order_by="Issuance.id", foreign_keys="Issuance.card_id"
@@ -372,13 +375,13 @@ class Card(Base):
     __table_args__ = (
         # A number belongs to one card for good, even after it was lost and replaced: the
         # printed card is still out there. Only a mistaken issuance, once voided, gives its
-        # number back, by deleting its card row. "X" cards are exempt (there is no number).
+        # number back, by voiding its card row. "X" cards are exempt (there is no number).
         Index(
             "uq_card_number",
             "number",
             unique=True,
-            sqlite_where=text("number != 'X'"),
-            postgresql_where=text("number != 'X'"),
+            sqlite_where=text("number != 'X' AND voided_at IS NULL"),
+            postgresql_where=text("number != 'X' AND voided_at IS NULL"),
         ),
     )
 

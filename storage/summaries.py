@@ -97,9 +97,10 @@ WELLBEING_SCORES = (1, 2, 3, 4, 5)
 def counted(issuance: Any = Issuance) -> ColumnElement[bool]:
     """The issuances a summary counts (of the entity or an alias of it): never voided ones.
 
-    Practice issuances (a later issue adds them) must be left out here too: this is the one
-    place that decides which issuances count, for every figure of the summary. A column this
-    condition reads belongs in ix_issuance_summary too, or counting a period reads the table.
+    Practice (/practice) never stores an issuance, so it has nothing to leave out here. This
+    is the one place that decides which issuances count, for every figure of the summary. A
+    column this condition reads belongs in ix_issuance_summary too, or counting a period
+    reads the table.
     """
     condition: ColumnElement[bool] = issuance.voided_at.is_(None)
     return condition

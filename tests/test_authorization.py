@@ -72,6 +72,21 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "summary:schedule": (N, N, N, Y, N, Y),
     "range": (N, N, N, N, N, N),
     "sched": (N, N, N, N, N, N),
+    # Issuances after issuing: everyone with a role lists their scope's; issuers and
+    # coordinators correct and void (which issuance, and until when: tests/cards). An
+    # issuance outside one's scope does not open: its button has expired.
+    "/cards": (N, Y, Y, Y, N, Y),
+    "cards:page": (N, Y, Y, Y, N, Y),
+    "cards:open": (N, N, N, N, N, N),
+    "/correct": (N, Y, N, Y, N, Y),
+    "cards:fix": (N, Y, N, Y, N, Y),
+    "/void": (N, Y, N, Y, N, Y),
+    "cards:void": (N, Y, N, Y, N, Y),
+    "fix": (N, N, N, N, N, N),
+    "void": (N, N, N, N, N, N),
+    # Practice stores nothing: everyone with a role may practise.
+    "/practice": (N, Y, Y, Y, N, Y),
+    "prac": (N, N, N, N, N, N),
 }
 
 # A realistic payload for each callback prefix ({org} and {unit} are Espoo's).
@@ -94,6 +109,13 @@ PAYLOADS = {
     "people": "people:1:invite",
     "forget": "forget:1:confirm:0",
     "takeover": "takeover:accept:999999",
+    "cards:page": "cards:page:0",
+    "cards:open": "cards:open:999999",
+    "cards:fix": "cards:fix:999999",
+    "cards:void": "cards:void:999999",
+    "fix": "fix:0:field:AWAITING_BIRTH_YEAR",
+    "void": "void:0:reason:twice",
+    "prac": "prac:0:kind:new",
 }
 
 REFUSALS = (

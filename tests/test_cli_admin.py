@@ -643,6 +643,8 @@ async def test_deactivating_a_person_ends_their_access_at_once_and_removes_their
     await app.services.courier.deliver_due(app.bot)
     assert [c["command"] for c in telegram.commands_seen_by(kaisa.id)] == [
         "help",
+        "cards",
+        "practice",
         "invite",
         "summary",
         "range",

@@ -77,6 +77,8 @@ async def test_a_coordinator_invites_an_issuer_who_joins_and_the_coordinator_is_
     assert menu == [
         "help",
         "issue",
+        "cards",
+        "practice",
         "ask",
         "guide",
         "contacts",

@@ -25,6 +25,8 @@ from tests.support.simulator import TelegramSimulator
 DESCRIPTIONS = {
     "help": "What I can do for you",
     "issue": "Issue a Kaikukortti card",
+    "cards": "Cards issued lately: correct or void an issuance",
+    "practice": "Practise the card form: nothing is stored",
     "invite": "Invite someone into a role",
     "ask": "Ask about the Kaikukortti guidelines in your own words",
     "guide": "Browse the Kaikukortti guidelines by topic",
@@ -51,9 +53,23 @@ STRANGER = {
     "sv": "Hej! Jag är Kaikubot, assistent för personalen som delar ut Kaikukortet",
 }
 # Exactly the commands of each role, in menu order.
-ISSUERS = ["help", "issue", "ask", "guide", "contacts", "contact", "me", "language", "cancel"]
+ISSUERS = [
+    "help",
+    "issue",
+    "cards",
+    "practice",
+    "ask",
+    "guide",
+    "contacts",
+    "contact",
+    "me",
+    "language",
+    "cancel",
+]
 CONTACTS = [
     "help",
+    "cards",
+    "practice",
     "ask",
     "guide",
     "contacts",
@@ -66,6 +82,8 @@ CONTACTS = [
 ]
 COORDINATORS = [
     "help",
+    "cards",
+    "practice",
     "invite",
     "summary",
     "range",
