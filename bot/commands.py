@@ -23,6 +23,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("issue", N_("Issue a Kaikukortti card"), only(Role.ISSUER)),
     Command("invite", N_("Invite someone into a role"), only(Role.COORDINATOR)),
     Command("summary", N_("Summary of the cards issued in your locality"), only(Role.COORDINATOR)),
+    Command(
+        "settings",
+        N_("Your network's card format, validity and postal codes"),
+        only(Role.COORDINATOR),
+    ),
     Command("ask", N_("Ask about the Kaikukortti guidelines in your own words"), PEOPLE),
     Command("guide", N_("Browse the Kaikukortti guidelines by topic"), PEOPLE),
     Command("me", N_("Your roles and what I store about you"), PEOPLE),

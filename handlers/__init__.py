@@ -7,6 +7,7 @@ from bot.forms.handlers import FormEngine
 from handlers import basics, fallback, guideline, invitations, me, summaries
 from handlers.inviting import INVITING
 from handlers.issuing import ISSUING
+from handlers.settings import SETTING
 
 # Group -1 runs first for every update; a form that takes an update stops it there.
 FORMS_GROUP = -1
@@ -16,7 +17,7 @@ def register(application: KaikuApplication) -> None:
     """Add every handler; within a group the first that matches an update wins."""
     # The forms (step-by-step conversations) first: their answers, buttons and /cancel win
     # over everything else; text no form waits for goes on to the handlers below.
-    application.add_handlers(FormEngine([ISSUING, INVITING]).handlers(), group=FORMS_GROUP)
+    application.add_handlers(FormEngine([ISSUING, INVITING, SETTING]).handlers(), group=FORMS_GROUP)
     # /start with a code must come before the plain /start greeting.
     application.add_handlers(invitations.build())
     application.add_handlers(basics.build())

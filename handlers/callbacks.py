@@ -10,6 +10,7 @@ LANGUAGE = "language"
 # version retires old buttons. Each form's name is its prefix.
 ISSUE = "iss"
 INVITE = "inv"
+SETTINGS = "set"
 ISSUE_AGAIN = "issue:again"
 # Guideline answers: "guide:area[:<area>]", "guide:topic:<topic key>",
 # "guide:more:<topic key>:<question id or 0>", "guide:vote:<question id>:<up|down>".
@@ -25,6 +26,7 @@ PREFIXES = (
     LANGUAGE,
     ISSUE,
     INVITE,
+    SETTINGS,
     ISSUE_AGAIN,
     GUIDE_AREA,
     GUIDE_TOPIC,

@@ -14,7 +14,8 @@ from storage.models import Locality, Organisation, Person, Unit
 FIELDS = ("card_number_examples", "postal_codes", "pilot_end_date", "validity_months")
 
 
-def _snapshot(locality: Locality) -> dict[str, Any]:
+def snapshot(locality: Locality) -> dict[str, Any]:
+    """The settings as plain values (dates as ISO text): what the audit log and forms keep."""
     return {
         "card_number_examples": list(locality.card_number_examples),
         "postal_codes": list(locality.postal_codes),
@@ -35,7 +36,7 @@ def configure(
     validity_months: int | None = None,
 ) -> None:
     """Change the given settings of a locality (already validated and normalised)."""
-    before = _snapshot(locality)
+    before = snapshot(locality)
     if card_number_examples is not None:
         locality.card_number_examples = card_number_examples
     if postal_codes is not None:
@@ -44,7 +45,7 @@ def configure(
         locality.pilot_end_date = pilot_end_date
     if validity_months is not None:
         locality.validity_months = validity_months
-    after = _snapshot(locality)
+    after = snapshot(locality)
     if after != before:
         audit.record(
             session,
@@ -55,6 +56,11 @@ def configure(
             before={k: v for k, v in before.items() if after[k] != v},
             after={k: v for k, v in after.items() if before[k] != v},
         )
+
+
+async def by_id(session: AsyncSession, locality_id: int) -> Locality | None:
+    """A locality by its id."""
+    return await session.get(Locality, locality_id)
 
 
 async def all_localities(session: AsyncSession) -> list[Locality]:

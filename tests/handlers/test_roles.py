@@ -29,6 +29,7 @@ DESCRIPTIONS = {
     "ask": "Ask about the Kaikukortti guidelines in your own words",
     "guide": "Browse the Kaikukortti guidelines by topic",
     "summary": "Summary of the cards issued in your locality",
+    "settings": "Your network's card format, validity and postal codes",
     "me": "Your roles and what I store about you",
     "language": "Choose the language: suomi, svenska, English",
     "cancel": "Stop what we are doing",
@@ -47,7 +48,7 @@ STRANGER = {
 # Exactly the commands of each role, in menu order.
 ISSUERS = ["help", "issue", "ask", "guide", "me", "language", "cancel"]
 CONTACTS = ["help", "ask", "guide", "me", "language", "cancel"]
-COORDINATORS = ["help", "invite", "summary", "ask", "guide", "me", "language", "cancel"]
+COORDINATORS = ["help", "invite", "summary", "settings", "ask", "guide", "me", "language", "cancel"]
 
 
 def described(language: str, command: str) -> str:
@@ -197,7 +198,19 @@ async def test_the_menu_follows_the_roles_as_they_are_gained_and_taken_away(
     await ilona.send(f"/start {await invitation_code(app, Role.COORDINATOR, espoo_id)}")
     await delivered(app)
     assert telegram.commands_seen_by(ilona.id) == menu(
-        "en", ["help", "issue", "invite", "summary", "ask", "guide", "me", "language", "cancel"]
+        "en",
+        [
+            "help",
+            "issue",
+            "invite",
+            "summary",
+            "settings",
+            "ask",
+            "guide",
+            "me",
+            "language",
+            "cancel",
+        ],
     )
 
     # Deactivated from the command line: the strangers' menu.
