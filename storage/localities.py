@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit
 from storage.models import Locality, Organisation, Person, Unit
+from storage.names import name_key
 
 FIELDS = ("card_number_examples", "postal_codes", "pilot_end_date", "validity_months")
 
@@ -71,10 +72,10 @@ async def all_localities(session: AsyncSession) -> list[Locality]:
 async def organisation_by_name(
     session: AsyncSession, locality_id: int, name: str
 ) -> Organisation | None:
-    """A locality's organisation by its name."""
+    """A locality's organisation by its name (whatever its case)."""
     return await session.scalar(
         select(Organisation).where(
-            Organisation.locality_id == locality_id, Organisation.name == name
+            Organisation.locality_id == locality_id, Organisation.name_key == name_key(name)
         )
     )
 
@@ -82,13 +83,13 @@ async def organisation_by_name(
 async def unit_by_names(
     session: AsyncSession, locality_id: int, organisation: str, unit: str
 ) -> Unit | None:
-    """A unit by its organisation's name and its own, within a locality."""
+    """A unit by its organisation's name and its own, within a locality (whatever their case)."""
     return await session.scalar(
         select(Unit)
         .join(Organisation, Unit.organisation_id == Organisation.id)
         .where(
             Organisation.locality_id == locality_id,
-            Organisation.name == organisation,
-            Unit.name == unit,
+            Organisation.name_key == name_key(organisation),
+            Unit.name_key == name_key(unit),
         )
     )
