@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit
@@ -93,3 +93,54 @@ async def unit_by_names(
             Unit.name_key == name_key(unit),
         )
     )
+
+
+async def organisation_by_id(
+    session: AsyncSession, locality_id: int, organisation_id: int
+) -> Organisation | None:
+    """A locality's organisation by its id, active or not."""
+    return await session.scalar(
+        select(Organisation).where(
+            Organisation.id == organisation_id, Organisation.locality_id == locality_id
+        )
+    )
+
+
+async def unit_by_id(session: AsyncSession, locality_id: int, unit_id: int) -> Unit | None:
+    """A unit of the locality by its id, active or not."""
+    return await session.scalar(
+        select(Unit)
+        .join(Organisation, Unit.organisation_id == Organisation.id)
+        .where(Unit.id == unit_id, Organisation.locality_id == locality_id)
+    )
+
+
+async def organisations(session: AsyncSession, locality_id: int) -> list[tuple[Organisation, int]]:
+    """Every organisation of a locality, active or not, by name, with its active units' count."""
+    units = (
+        select(func.count(Unit.id))
+        .where(Unit.organisation_id == Organisation.id, Unit.active)
+        .scalar_subquery()
+    )
+    result = await session.execute(
+        select(Organisation, units)
+        .where(Organisation.locality_id == locality_id)
+        .order_by(Organisation.name_key, Organisation.id)
+    )
+    return [(organisation, count) for organisation, count in result.tuples()]
+
+
+async def units(
+    session: AsyncSession, locality_id: int, organisation_id: int | None = None
+) -> list[tuple[Unit, Organisation]]:
+    """Every unit of a locality (or of one organisation), active or not, by organisation and
+    name, each with its organisation."""
+    query = (
+        select(Unit, Organisation)
+        .join(Organisation, Unit.organisation_id == Organisation.id)
+        .where(Organisation.locality_id == locality_id)
+        .order_by(Organisation.name_key, Organisation.id, Unit.name_key, Unit.id)
+    )
+    if organisation_id is not None:
+        query = query.where(Organisation.id == organisation_id)
+    return [(unit, organisation) for unit, organisation in (await session.execute(query)).tuples()]

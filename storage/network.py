@@ -190,3 +190,42 @@ async def rename_unit(
         before={"name": before},
         after={"name": name},
     )
+
+
+async def deactivate_organisation(
+    session: AsyncSession, organisation: Organisation, *, actor: Person | None
+) -> list[Unit]:
+    """Take an organisation out of the network, with its active units (returned): nobody can
+    issue for them or be invited into them; what was issued stays."""
+    units = list(
+        await session.scalars(
+            select(Unit).where(Unit.organisation_id == organisation.id, Unit.active)
+        )
+    )
+    organisation.active = False
+    for unit in units:
+        unit.active = False
+    audit.record(
+        session,
+        actor=actor,
+        action="deactivate",
+        entity="organisation",
+        entity_id=organisation.id,
+        before={"active": True, "active_unit_ids": [unit.id for unit in units]},
+        after={"active": False},
+    )
+    return units
+
+
+def deactivate_unit(session: AsyncSession, unit: Unit, *, actor: Person | None) -> None:
+    """Take a unit out of the network: nobody can issue for it or be invited into it."""
+    unit.active = False
+    audit.record(
+        session,
+        actor=actor,
+        action="deactivate",
+        entity="unit",
+        entity_id=unit.id,
+        before={"active": True},
+        after={"active": False},
+    )

@@ -198,10 +198,11 @@ def test_init_creates_the_database_and_a_locality_with_normalised_settings(
     (invitation,) = rows(url, Invitation)
     assert (invitation.role, invitation.locality_id) == (Role.COORDINATOR, espoo.id)
     assert outcome.out[0] == "Created locality Espoo."
-    assert re.fullmatch(
-        rf"One-time coordinator invitation #{invitation.id} "
-        r"\(expires \d{4}-\d\d-\d\d \d\d:\d\d UTC\):",
-        outcome.out[1],
+    # Shown in KAIKUBOT_TIMEZONE (Europe/Helsinki by default), as the chat shows it.
+    expires = invitation.expires_at.astimezone(ZoneInfo("Europe/Helsinki"))
+    assert outcome.out[1] == (
+        f"One-time coordinator invitation #{invitation.id} "
+        f"(expires {expires:%Y-%m-%d %H:%M} Europe/Helsinki):"
     )
     # Without the bot's username (the bot has never run) only the /start form can be given.
     assert len(outcome.out) == 3
@@ -432,7 +433,13 @@ def test_organisations_and_units_are_added_to_the_named_locality(
         (("unit", "add", "Social services/"), "give the unit as ORGANISATION/UNIT"),
         (("unit", "add", "/Family centre"), "give the unit as ORGANISATION/UNIT"),
         (("unit", "add", "Library/Main"), "no organisation 'Library' in Espoo"),
-        (("unit", "add", "Social services/Family centre"), "exists already"),
+        (
+            ("unit", "add", "Social services/FAMILY CENTRE "),
+            "'FAMILY CENTRE' is already in Social services (names are unique whatever their case)",
+        ),
+        (("unit", "add", "--org", "Social services", "  "), "a name cannot be empty"),
+        (("org", "add", " SOCIAL services"), "'SOCIAL services' is already in Espoo"),
+        (("org", "add", ""), "a name cannot be empty"),
     ],
 )
 def test_a_bad_organisation_or_unit_exits_2_with_one_clear_line(
@@ -444,6 +451,37 @@ def test_a_bad_organisation_or_unit_exits_2_with_one_clear_line(
     assert len(rows(espoo_cli, Organisation)) == 1
     assert len(rows(espoo_cli, Unit)) == 1
     assert audit_trail(espoo_cli) == trail
+
+
+def test_a_slash_in_a_name_works_with_org_and_the_old_form_where_it_reads_one_way(
+    espoo_cli: str, kaikubot: Kaikubot
+) -> None:
+    assert kaikubot("org", "add", "Sosiaali/terveys").status == 0
+    assert kaikubot("org", "add", "Sosiaali").status == 0
+    social, slashed, plain = rows(espoo_cli, Organisation)
+
+    added = kaikubot("unit", "add", "--org", "Sosiaali/terveys", "Neuvola/perhe")
+    by_id = kaikubot("unit", "add", "--org", f"#{plain.id}", "terveys/Neuvola")
+    # "Sosiaali/terveys/Perhe" reads as Sosiaali + "terveys/Perhe" or Sosiaali/terveys + Perhe.
+    ambiguous = kaikubot("unit", "add", "Sosiaali/terveys/Perhe")
+    one_way = kaikubot("unit", "add", "social SERVICES/Youth/station")
+
+    _family, neuvola, terveys, youth = rows(espoo_cli, Unit)
+    assert added.out == [f"Added unit #{neuvola.id} Sosiaali/terveys/Neuvola/perhe."]
+    assert (neuvola.organisation_id, neuvola.name) == (slashed.id, "Neuvola/perhe")
+    assert (terveys.organisation_id, terveys.name) == (plain.id, "terveys/Neuvola")
+    assert by_id.status == 0
+    assert refused(ambiguous, "can be read in more than one way: name the organisation with --org")
+    assert (youth.organisation_id, youth.name) == (social.id, "Youth/station")
+    assert one_way.status == 0
+    # An issuer invitation names its unit the same ways.
+    invited = kaikubot(
+        "invite", "--role", "issuer", "--org", "sosiaali/TERVEYS", "--unit", "neuvola/perhe"
+    )
+    assert invited.status == 0, invited.err
+    assert rows(espoo_cli, Invitation)[-1].unit_id == neuvola.id
+    assert kaikubot("invite", "--role", "issuer", "--unit", f"#{terveys.id}").status == 0
+    assert rows(espoo_cli, Invitation)[-1].unit_id == terveys.id
 
 
 # --- invitations ----------------------------------------------------------------------------
@@ -477,7 +515,7 @@ def test_an_invitation_is_created_for_its_role_and_scope(
     assert outcome.status == 0, outcome.err
     invitation = rows(espoo_cli, Invitation)[-1]
     assert re.fullmatch(
-        rf"One-time invitation #{invitation.id} for {described} \(expires .* UTC\):",
+        rf"One-time invitation #{invitation.id} for {described} \(expires .* Europe/Helsinki\):",
         outcome.out[0],
     )
     assert invitation.code_hash == invitations.hash_code(outcome.code())
@@ -645,6 +683,7 @@ async def test_deactivating_a_person_ends_their_access_at_once_and_removes_their
         "help",
         "invite",
         "summary",
+        "settings",
         "ask",
         "guide",
         "me",
