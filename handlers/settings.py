@@ -18,7 +18,6 @@ from bot.audience import only
 from bot.forms import Choice, Finished, Form, Outcome, Question, Refusal, Step, Turn
 from bot.forms.engine import CONFIRMING
 from bot.i18n import Translator, choose_language, translator
-from bot.jobs import kick_outbox
 from bot.rules.background import normalise_postal_entries
 from bot.rules.card_numbers import describe_formats, normalise_examples
 from bot.rules.privacy import IdentifyingKind, find_identifying
@@ -107,7 +106,7 @@ def describe_value(t: Translator, name: str, value: Any) -> str:
         shape = describe_formats(value, t)
         if not value:
             return shape
-        return t.gettext("{examples} ({shape})").format(examples=", ".join(value), shape=shape)
+        return f"{', '.join(value)} ({shape})"
     if name == "validity_months":
         return t.ngettext("{count} month", "{count} months", value).format(count=value)
     if name == "pilot_end_date":
@@ -180,10 +179,8 @@ async def ask_setting(turn: SettingsTurn) -> Question:
     rows = [
         [
             Choice(
-                t.gettext("{setting}: {value}").format(
-                    setting=setting_label(t, name),
-                    value=shortened(describe_value(t, name, current[name])),
-                ),
+                # Punctuation only, the same in every language the bot speaks.
+                f"{setting_label(t, name)}: {shortened(describe_value(t, name, current[name]))}",
                 "setting",
                 key,
             )
@@ -376,12 +373,10 @@ async def take_postal_codes(turn: SettingsTurn, value: str) -> Outcome:
 def change_lines(t: Translator, answers: SettingsAnswers) -> list[str]:
     """Each changed setting, old → new."""
     current = answers.current()
+    # Punctuation only, the same in every language the bot speaks.
     return [
-        t.gettext("{setting}: {old} → {new}").format(
-            setting=setting_label(t, name),
-            old=describe_value(t, name, answers.stored.get(name)),
-            new=describe_value(t, name, current[name]),
-        )
+        f"{setting_label(t, name)}: {describe_value(t, name, answers.stored.get(name))} → "
+        f"{describe_value(t, name, current[name])}"
         for name in answers.changed()
     ]
 
@@ -430,16 +425,19 @@ async def confirm(turn: SettingsTurn) -> Outcome:
         changes["pilot_end_date"] = pilot_end
         changes["clear_pilot_end"] = pilot_end is None
     localities.configure(session, locality, actor=turn.person, **changes)
-    await notify_coordinators(turn, locality.id, locality.name)
-    kick_outbox(turn.context)
-    heading = t.gettext("Saved. The other coordinators of your network were told.")
-    return Finished("\n".join([heading, "", *change_lines(t, answers)]))
+    if await notify_coordinators(turn, locality.id, locality.name):
+        heading = t.gettext("Saved. The other coordinators of your network were told.")
+    else:
+        heading = t.gettext("Saved.")
+    return Finished("\n".join([heading, "", *change_lines(t, answers)]), queued=True)
 
 
-async def notify_coordinators(turn: SettingsTurn, locality_id: int, locality_name: str) -> None:
-    """Queue a notice of the changes to each other active coordinator, in their language."""
+async def notify_coordinators(turn: SettingsTurn, locality_id: int, locality_name: str) -> int:
+    """Queue a notice of the changes to each other active coordinator, in their language;
+    how many were told."""
     changer = turn.person
     default = turn.context.settings.default_language
+    told = 0
     for person in await people.of_locality(turn.context.session, locality_id):
         if not coordinates(person, locality_id) or (changer and person.id == changer.id):
             continue
@@ -452,6 +450,8 @@ async def notify_coordinators(turn: SettingsTurn, locality_id: int, locality_nam
             person.telegram_id,
             "\n".join([heading, "", *change_lines(t, turn.answers)]),
         )
+        told += 1
+    return told
 
 
 def coordinates(person: Person, locality_id: int) -> bool:

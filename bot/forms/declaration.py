@@ -69,6 +69,8 @@ class Finished:
 
     text: str
     markup: InlineKeyboardMarkup | None = None
+    # The form queued messages in the outbox: they are delivered right after the commit.
+    queued: bool = False
 
 
 # What an answer leads to: the name of the next step, or the end.

@@ -46,6 +46,7 @@ from bot.forms.engine import (
     tell,
 )
 from bot.forms.progress import Progress
+from bot.jobs import kick_outbox
 from storage import drafts
 from storage.models import Draft
 
@@ -156,7 +157,7 @@ class FormEngine:
         turn.progress.trail.clear()  # what start chose by itself is no step to go back to
         if isinstance(outcome, Finished):
             turn.notes.append(outcome.text)
-            outcome = Finished("\n\n".join(turn.notes), outcome.markup)
+            outcome = Finished("\n\n".join(turn.notes), outcome.markup, outcome.queued)
         return await self._advance(turn, outcome, given)
 
     async def _ask_to_switch(self, turn: Turn[Any], wanted: Form[Any], given: Input) -> object:
@@ -330,6 +331,8 @@ class FormEngine:
         if isinstance(outcome, Finished):
             await drafts.discard(context.session, turn.form.name, chat_id, user_id)
             await context.commit()
+            if outcome.queued:
+                kick_outbox(context)
             await reply(update, given, outcome.text, outcome.markup, in_place=False)
             return None
         if outcome == CONFIRMING:

@@ -103,6 +103,9 @@ async def test_a_setting_named_with_the_command_opens_at_once_and_refuses_bad_an
     assert kaisa.last_reply().text.endswith("Validity of a card: 12 months → 24 months")
     await kaisa.click("Confirm")
 
+    # Nobody else coordinates Espoo: nobody to tell.
+    assert kaisa.last_reply().text == "Saved.\n\nValidity of a card: 12 months → 24 months"
+
     assert (await stored_espoo(app, espoo)).validity_months == 24
 
 
