@@ -127,7 +127,7 @@ async def organisations(session: AsyncSession, locality_id: int) -> list[tuple[O
         .where(Organisation.locality_id == locality_id)
         .order_by(Organisation.name_key, Organisation.id)
     )
-    return [(organisation, count) for organisation, count in result.tuples()]
+    return [(organisation, count) for organisation, count in result.all()]
 
 
 async def units(
@@ -143,4 +143,4 @@ async def units(
     )
     if organisation_id is not None:
         query = query.where(Organisation.id == organisation_id)
-    return [(unit, organisation) for unit, organisation in (await session.execute(query)).tuples()]
+    return [(unit, organisation) for unit, organisation in (await session.execute(query)).all()]

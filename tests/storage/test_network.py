@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from storage import localities, network
+from storage import invitations, localities, network
 from storage.db import Database
-from storage.models import AuditEvent, Organisation
+from storage.models import AuditEvent, FailedRedemption, Organisation
 from storage.names import name_key
 
 
@@ -84,3 +84,55 @@ async def test_the_database_refuses_a_second_name_with_one_key(database: Databas
         session.add(Organisation(locality_id=espoo.id, name="KIRJASTO"))
         with pytest.raises(IntegrityError):
             await session.flush()
+
+
+async def test_listing_and_deactivating_the_network(database: Database) -> None:
+    async with database.write() as session:
+        espoo = await network.add_locality(session, name="Espoo")
+        social = await network.add_organisation(session, locality=espoo, name="social services")
+        red_cross = await network.add_organisation(session, locality=espoo, name="Red Cross")
+        family = await network.add_unit(session, organisation=social, name="Family centre")
+        youth = await network.add_unit(session, organisation=social, name="youth station")
+        network.deactivate_unit(session, youth, actor=None)
+        await session.commit()
+
+    async with database.write() as session:
+        listed = await localities.organisations(session, espoo.id)
+        assert [(o.name, count) for o, count in listed] == [
+            ("Red Cross", 0),
+            ("social services", 1),
+        ]
+        units = await localities.units(session, espoo.id)
+        assert [(u.name, o.name, u.active) for u, o in units] == [
+            ("Family centre", "social services", True),
+            ("youth station", "social services", False),
+        ]
+        assert await localities.units(session, espoo.id, red_cross.id) == []
+        stored = await session.get(Organisation, social.id)
+        assert stored is not None
+        taken_out = await network.deactivate_organisation(session, stored, actor=None)
+        assert [unit.id for unit in taken_out] == [family.id]
+        await session.commit()
+
+    async with database.read() as session:
+        assert [count for _, count in await localities.organisations(session, espoo.id)] == [0, 0]
+        assert await localities.unit_by_id(session, espoo.id, youth.id) is not None
+        assert await localities.organisation_by_id(session, espoo.id + 1, social.id) is None
+
+
+async def test_a_lockout_is_listed_and_lifted(database: Database) -> None:
+    async with database.write() as session:
+        for _ in range(invitations.MAX_FAILURES):
+            session.add(FailedRedemption(telegram_id=42))
+        session.add(FailedRedemption(telegram_id=43))
+        await session.commit()
+
+    async with database.write() as session:
+        assert [telegram_id for telegram_id, _ in await invitations.lockouts(session)] == [42]
+        assert not await invitations.lift_lockout(session, 43, actor=None)
+        assert await invitations.lift_lockout(session, 42, actor=None)
+        await session.commit()
+
+    async with database.read() as session:
+        assert await invitations.lockouts(session) == []
+        assert await invitations.locked_out_until(session, 42) is None
