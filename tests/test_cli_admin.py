@@ -993,3 +993,18 @@ async def test_a_code_lockout_is_listed_and_lifted(
     ]
     trail = await asyncio.to_thread(audit_trail, bot_database)
     assert trail[-1][:2] == ("lift_lockout", "failed_redemption")
+
+
+def test_moments_are_printed_in_the_bots_time_zone(
+    espoo_cli: str, kaikubot: Kaikubot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KAIKUBOT_TIMEZONE", "America/New_York")
+
+    outcome = kaikubot("invite", "--role", "coordinator")
+
+    invitation = rows(espoo_cli, Invitation)[-1]
+    expires = invitation.expires_at.astimezone(ZoneInfo("America/New_York"))
+    assert outcome.out[0] == (
+        f"One-time invitation #{invitation.id} for coordinator of Espoo "
+        f"(expires {expires:%Y-%m-%d %H:%M} America/New_York):"
+    )
