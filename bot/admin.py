@@ -5,8 +5,9 @@ to print; a refusal raises AdminError with the reason."""
 from __future__ import annotations
 
 import argparse
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,7 +27,16 @@ from storage import (
     summary_schedules,
 )
 from storage.db import Database
-from storage.models import Locality, Role, SummaryFrequency, SummarySchedule
+from storage.models import (
+    Locality,
+    Organisation,
+    Person,
+    Role,
+    SummaryFrequency,
+    SummarySchedule,
+    Unit,
+)
+from storage.names import LONGEST_NAME
 from storage.scopes import RoleDescription
 
 
@@ -131,6 +141,146 @@ def _describe(described: RoleDescription) -> str:
     return f"coordinator of {described.locality}"
 
 
+def _local(moment: datetime, zone: ZoneInfo) -> str:
+    """A moment as the bot's chat shows it: in KAIKUBOT_TIMEZONE."""
+    return f"{moment.astimezone(zone):%Y-%m-%d %H:%M} {zone.key}"
+
+
+def _local_day(moment: datetime, zone: ZoneInfo) -> str:
+    """A moment's day in KAIKUBOT_TIMEZONE."""
+    return f"{moment.astimezone(zone):%Y-%m-%d}"
+
+
+def _name_refused(error: network.NameRefused, parent: str) -> AdminError:
+    """The command line's words for a name storage refused."""
+    if isinstance(error, network.EmptyName):
+        return AdminError("a name cannot be empty")
+    if isinstance(error, network.NameTooLong):
+        return AdminError(f"a name can be at most {LONGEST_NAME} characters long")
+    return AdminError(
+        f"{error.name!r} is already in {parent} (names are unique whatever their case)"
+    )
+
+
+def _refuse_options(arguments: argparse.Namespace, why: str, *names: str) -> None:
+    """Every option a command accepts is used or refused: refuse the given ones if set."""
+    for name in names:
+        if getattr(arguments, name, None):
+            option = "--" + name.replace("_", "-")
+            raise AdminError(f"{option} {why}")
+
+
+def _identifier(reference: str) -> int | None:
+    """The id in "12" or "#12", else None."""
+    plain = reference.strip().removeprefix("#")
+    return int(plain) if plain.isascii() and plain.isdigit() and len(plain) <= 9 else None
+
+
+async def _organisation(session: AsyncSession, locality: Locality, reference: str) -> Organisation:
+    """The locality's organisation by name (whatever its case), else by id ("12" or "#12")."""
+    found = await localities.organisation_by_name(session, locality.id, reference)
+    number = _identifier(reference)
+    if found is None and number is not None:
+        found = await localities.organisation_by_id(session, locality.id, number)
+    if found is None:
+        raise AdminError(f"no organisation {reference!r} in {locality.name}")
+    return found
+
+
+async def _parent(session: AsyncSession, locality: Locality, unit: Unit) -> Organisation:
+    """A unit's organisation."""
+    found = await localities.organisation_by_id(session, locality.id, unit.organisation_id)
+    if found is None:
+        raise AdminError(f"unit #{unit.id} has no organisation in {locality.name}")
+    return found
+
+
+def _splits(path: str) -> list[tuple[str, str]]:
+    """Every way to read "ORGANISATION/UNIT" when names may hold "/" themselves."""
+    found = []
+    for index, character in enumerate(path):
+        if character == "/":
+            organisation, unit = path[:index].strip(), path[index + 1 :].strip()
+            if organisation and unit:
+                found.append((organisation, unit))
+    return found
+
+
+PATH_HELP = "give the unit as ORGANISATION/UNIT, or name the organisation with --org"
+
+
+async def _parent_and_name(
+    session: AsyncSession, locality: Locality, path: str, organisation: str | None
+) -> tuple[Organisation, str]:
+    """A new unit's organisation and name: `--org ORG NAME`, or "ORG/NAME" when only one of
+    the ways to read it names an organisation."""
+    if organisation:
+        return await _organisation(session, locality, organisation), path
+    readings = _splits(path)
+    if not readings:
+        raise AdminError(f"{PATH_HELP}, not {path!r}")
+    found = []
+    for organisation_name, unit_name in readings:
+        parent = await localities.organisation_by_name(session, locality.id, organisation_name)
+        if parent is not None:
+            found.append((parent, unit_name))
+    if not found:
+        raise AdminError(f"no organisation {readings[0][0]!r} in {locality.name}")
+    if len(found) > 1:
+        raise AdminError(
+            f"{path!r} can be read in more than one way: name the organisation with --org"
+        )
+    return found[0]
+
+
+async def _unit(
+    session: AsyncSession, locality: Locality, reference: str, organisation: str | None
+) -> Unit:
+    """An existing unit: `--org ORG UNIT` (name or id), "ORG/UNIT" when unambiguous, or an id."""
+    if organisation:
+        parent = await _organisation(session, locality, organisation)
+        found = await network.unit_named(session, parent.id, reference)
+        number = _identifier(reference)
+        if found is None and number is not None:
+            by_id = await localities.unit_by_id(session, locality.id, number)
+            found = by_id if by_id is not None and by_id.organisation_id == parent.id else None
+        if found is None:
+            raise AdminError(f"no unit {reference!r} in {parent.name}")
+        return found
+    number = _identifier(reference)
+    if number is not None:
+        by_id = await localities.unit_by_id(session, locality.id, number)
+        if by_id is None:
+            raise AdminError(f"no unit #{number} in {locality.name}")
+        return by_id
+    readings = _splits(reference)
+    if not readings:
+        raise AdminError(f"{PATH_HELP}, not {reference!r}")
+    matches = []
+    for organisation_name, unit_name in readings:
+        unit = await localities.unit_by_names(session, locality.id, organisation_name, unit_name)
+        if unit is not None:
+            matches.append(unit)
+    if not matches:
+        raise AdminError(f"no unit {reference!r} in {locality.name}")
+    if len(matches) > 1:
+        raise AdminError(
+            f"{reference!r} can be read in more than one way: name the organisation with --org"
+        )
+    return matches[0]
+
+
+def _settings_lines(locality: Locality) -> list[str]:
+    return [
+        f"{locality.name}:",
+        "  card number examples: "
+        + (", ".join(locality.card_number_examples) or "(any 4-16 letters and digits)"),
+        f"  network postal codes: {', '.join(locality.postal_codes) or '(not set)'}",
+        f"  pilot end date: {locality.pilot_end_date or '(none)'}",
+        f"  validity: {locality.validity_months} months",
+    ]
+
+
 async def init(database: Database, arguments: argparse.Namespace) -> list[str]:
     """Create a locality and print a one-time coordinator invitation."""
     changes = _locality_changes(arguments)
@@ -148,7 +298,7 @@ async def init(database: Database, arguments: argparse.Namespace) -> list[str]:
         lines = [
             f"Created locality {locality.name}.",
             f"One-time coordinator invitation #{invitation.id} "
-            f"(expires {invitation.expires_at:%Y-%m-%d %H:%M} UTC):",
+            f"(expires {_local(invitation.expires_at, arguments.zone)}):",
             *await _invitation_lines(session, code),
         ]
         await session.commit()
@@ -163,58 +313,148 @@ async def configure_locality(database: Database, arguments: argparse.Namespace) 
     async with database.write() as session:
         locality = await _locality(session, arguments.locality)
         localities.configure(session, locality, actor=None, **changes)
-        lines = [
-            f"{locality.name}:",
-            "  card number examples: "
-            + (", ".join(locality.card_number_examples) or "(any 4-16 letters and digits)"),
-            f"  network postal codes: {', '.join(locality.postal_codes) or '(not set)'}",
-            f"  pilot end date: {locality.pilot_end_date or '(none)'}",
-            f"  validity: {locality.validity_months} months",
-        ]
+        lines = _settings_lines(locality)
         await session.commit()
     return lines
+
+
+async def show_locality(database: Database, arguments: argparse.Namespace) -> list[str]:
+    """Print a locality's settings."""
+    async with database.read() as session:
+        return _settings_lines(await _locality(session, arguments.locality))
 
 
 async def add_organisation(database: Database, arguments: argparse.Namespace) -> list[str]:
     """Add an organisation to a locality's network."""
     async with database.write() as session:
         locality = await _locality(session, arguments.locality)
-        if await localities.organisation_by_name(session, locality.id, arguments.name):
-            raise AdminError(f"{arguments.name!r} is already in {locality.name}")
-        organisation = await network.add_organisation(
-            session, locality=locality, name=arguments.name, kind=arguments.kind or ""
-        )
+        try:
+            organisation = await network.add_organisation(
+                session, locality=locality, name=arguments.name, kind=arguments.kind or ""
+            )
+        except network.NameRefused as error:
+            raise _name_refused(error, locality.name) from None
         await session.commit()
     return [f"Added organisation #{organisation.id} {organisation.name} to {locality.name}."]
 
 
-def _split_unit_path(path: str) -> tuple[str, str]:
-    organisation, separator, unit = path.partition("/")
-    if not separator or not organisation.strip() or not unit.strip():
-        raise AdminError(f"give the unit as ORGANISATION/UNIT, not {path!r}")
-    return organisation.strip(), unit.strip()
+async def list_organisations(database: Database, arguments: argparse.Namespace) -> list[str]:
+    """List a locality's organisations with their active units and contact persons; mark
+    those without one."""
+    async with database.read() as session:
+        locality = await _locality(session, arguments.locality)
+        found = await localities.organisations(session, locality.id)
+        lines = [f"Organisations of {locality.name}:"] if found else ["No organisations."]
+        for organisation, units in found:
+            kind = f" ({organisation.kind})" if organisation.kind else ""
+            count = f"{units} unit" if units == 1 else f"{units} units"
+            state = "" if organisation.active else ", deactivated"
+            contacts = await contact_details.contact_persons(session, organisation.id)
+            names = ", ".join(person.display_name for person in contacts)
+            contact = f"contact: {names}" if names else "NO CONTACT PERSON"
+            lines.append(
+                f"  #{organisation.id} {organisation.name}{kind}: {count}{state}; {contact}"
+            )
+    return lines
+
+
+async def rename_organisation(database: Database, arguments: argparse.Namespace) -> list[str]:
+    """Give an organisation a new name."""
+    async with database.write() as session:
+        locality = await _locality(session, arguments.locality)
+        organisation = await _organisation(session, locality, arguments.organisation)
+        before = organisation.name
+        try:
+            await network.rename_organisation(session, organisation, arguments.name, actor=None)
+        except network.NameRefused as error:
+            raise _name_refused(error, locality.name) from None
+        await session.commit()
+    return [f"Renamed organisation #{organisation.id} {before} to {organisation.name}."]
+
+
+async def deactivate_organisation(database: Database, arguments: argparse.Namespace) -> list[str]:
+    """Take an organisation and its units out of the network."""
+    async with database.write() as session:
+        locality = await _locality(session, arguments.locality)
+        organisation = await _organisation(session, locality, arguments.organisation)
+        if not organisation.active:
+            raise AdminError(f"#{organisation.id} {organisation.name} is already deactivated")
+        units = await network.deactivate_organisation(session, organisation, actor=None)
+        await session.commit()
+    count = "1 unit" if len(units) == 1 else f"{len(units)} units"
+    return [
+        f"Deactivated organisation #{organisation.id} {organisation.name} and its {count}: "
+        "nobody can issue cards for them or be invited into them; what was issued stays."
+    ]
 
 
 async def add_unit(database: Database, arguments: argparse.Namespace) -> list[str]:
     """Add a unit to an organisation."""
-    organisation_name, unit_name = _split_unit_path(arguments.path)
     async with database.write() as session:
         locality = await _locality(session, arguments.locality)
-        organisation = await localities.organisation_by_name(
-            session, locality.id, organisation_name
+        organisation, name = await _parent_and_name(
+            session, locality, arguments.path, arguments.org
         )
-        if organisation is None:
-            raise AdminError(f"no organisation {organisation_name!r} in {locality.name}")
-        if await localities.unit_by_names(session, locality.id, organisation_name, unit_name):
-            raise AdminError(f"{organisation_name}/{unit_name} exists already")
-        unit = await network.add_unit(session, organisation=organisation, name=unit_name)
+        try:
+            unit = await network.add_unit(session, organisation=organisation, name=name)
+        except network.NameRefused as error:
+            raise _name_refused(error, organisation.name) from None
         await session.commit()
-    return [f"Added unit #{unit.id} {organisation_name}/{unit_name}."]
+    return [f"Added unit #{unit.id} {organisation.name}/{unit.name}."]
+
+
+async def list_units(database: Database, arguments: argparse.Namespace) -> list[str]:
+    """List a locality's units (or one organisation's)."""
+    async with database.read() as session:
+        locality = await _locality(session, arguments.locality)
+        organisation_id = None
+        if arguments.org:
+            organisation_id = (await _organisation(session, locality, arguments.org)).id
+        found = await localities.units(session, locality.id, organisation_id)
+    lines = [f"Units of {locality.name}:"] if found else ["No units."]
+    for unit, organisation in found:
+        state = "" if unit.active and organisation.active else " (deactivated)"
+        lines.append(f"  #{unit.id} {organisation.name}/{unit.name}{state}")
+    return lines
+
+
+async def rename_unit(database: Database, arguments: argparse.Namespace) -> list[str]:
+    """Give a unit a new name."""
+    async with database.write() as session:
+        locality = await _locality(session, arguments.locality)
+        unit = await _unit(session, locality, arguments.unit, arguments.org)
+        organisation = await _parent(session, locality, unit)
+        before = unit.name
+        try:
+            await network.rename_unit(session, unit, arguments.name, actor=None)
+        except network.NameRefused as error:
+            raise _name_refused(error, organisation.name) from None
+        await session.commit()
+    return [f"Renamed unit #{unit.id} {organisation.name}/{before} to {unit.name}."]
+
+
+async def deactivate_unit(database: Database, arguments: argparse.Namespace) -> list[str]:
+    """Take a unit out of the network."""
+    async with database.write() as session:
+        locality = await _locality(session, arguments.locality)
+        unit = await _unit(session, locality, arguments.unit, arguments.org)
+        if not unit.active:
+            raise AdminError(f"unit #{unit.id} {unit.name} is already deactivated")
+        network.deactivate_unit(session, unit, actor=None)
+        await session.commit()
+    return [
+        f"Deactivated unit #{unit.id} {unit.name}: nobody can issue cards for it or be "
+        "invited into it; what was issued stays."
+    ]
 
 
 async def invite(database: Database, arguments: argparse.Namespace) -> list[str]:
     """Create a one-time invitation into a role and print it."""
     role = Role(arguments.role)
+    if role is Role.COORDINATOR:
+        _refuse_options(arguments, "is not used for a coordinator invitation", "org", "unit")
+    if role is Role.CONTACT:
+        _refuse_options(arguments, "is not used for a contact person invitation", "unit")
     async with database.write() as session:
         locality = await _locality(session, arguments.locality)
         unit_id: int | None = None
@@ -222,20 +462,17 @@ async def invite(database: Database, arguments: argparse.Namespace) -> list[str]
         if role is Role.ISSUER:
             if not arguments.unit:
                 raise AdminError("an issuer invitation needs --unit ORGANISATION/UNIT")
-            unit = await localities.unit_by_names(
-                session, locality.id, *_split_unit_path(arguments.unit)
-            )
-            if unit is None:
-                raise AdminError(f"no unit {arguments.unit!r} in {locality.name}")
+            unit = await _unit(session, locality, arguments.unit, arguments.org)
+            organisation = await _parent(session, locality, unit)
+            if not unit.active or not organisation.active:
+                raise AdminError(f"{organisation.name}/{unit.name} is deactivated")
             unit_id, organisation_id = unit.id, unit.organisation_id
         elif role is Role.CONTACT:
             if not arguments.org:
                 raise AdminError("a contact person invitation needs --org ORGANISATION")
-            organisation = await localities.organisation_by_name(
-                session, locality.id, arguments.org
-            )
-            if organisation is None:
-                raise AdminError(f"no organisation {arguments.org!r} in {locality.name}")
+            organisation = await _organisation(session, locality, arguments.org)
+            if not organisation.active:
+                raise AdminError(f"{organisation.name} is deactivated")
             organisation_id = organisation.id
         invitation, code = await invitations.create(
             session,
@@ -247,7 +484,7 @@ async def invite(database: Database, arguments: argparse.Namespace) -> list[str]
         described = await scopes.describe_invitation(session, invitation)
         lines = [
             f"One-time invitation #{invitation.id} for {_describe(described)} "
-            f"(expires {invitation.expires_at:%Y-%m-%d %H:%M} UTC):",
+            f"(expires {_local(invitation.expires_at, arguments.zone)}):",
             *await _invitation_lines(session, code),
         ]
         await session.commit()
@@ -264,8 +501,8 @@ async def list_invitations(database: Database, arguments: argparse.Namespace) ->
             described = await scopes.describe_invitation(session, invitation)
             lines.append(
                 f"  #{invitation.id} {_describe(described)}: {invitations.state(invitation)}"
-                f" (created {invitation.created_at:%Y-%m-%d}, expires"
-                f" {invitation.expires_at:%Y-%m-%d})"
+                f" (created {_local_day(invitation.created_at, arguments.zone)}, expires"
+                f" {_local_day(invitation.expires_at, arguments.zone)})"
             )
     return lines
 
@@ -323,18 +560,49 @@ async def deactivate_person(database: Database, arguments: argparse.Namespace) -
     return lines
 
 
-async def list_organisations(database: Database, arguments: argparse.Namespace) -> list[str]:
-    """List a locality's organisations with their contact persons; mark those without one."""
-    async with database.read() as session:
+async def reactivate_person(database: Database, arguments: argparse.Namespace) -> list[str]:
+    """Give a deactivated person their access back, with the roles they had."""
+    async with database.write() as session:
         locality = await _locality(session, arguments.locality)
-        found = await scopes.organisations_of(session, locality.id)
-        lines = [f"Organisations of {locality.name}:"] if found else ["No organisations yet."]
-        for organisation in found:
-            contacts = await contact_details.contact_persons(session, organisation.id)
-            names = ", ".join(p.display_name for p in contacts)
-            state = f"contact: {names}" if names else "NO CONTACT PERSON"
-            lines.append(f"  #{organisation.id} {organisation.name}: {state}")
+        person = await _person_of(session, locality, arguments.id)
+        if person.active:
+            raise AdminError(f"#{person.id} {person.display_name} is active already")
+        people.set_active(session, person, active=True, actor=None)
+        # Their command menu becomes their roles' again.
+        outbox.enqueue(session, person.telegram_id, "", kind=outbox.COMMANDS)
+        described = await scopes.describe(session, person.roles)
+        await session.commit()
+    roles = ", ".join(_describe(d) for d in described) or "no role"
+    return [f"Reactivated #{person.id} {person.display_name}: {roles}."]
+
+
+async def _person_of(session: AsyncSession, locality: Locality, person_id: int) -> Person:
+    person = await people.by_id(session, person_id)
+    in_locality = {p.id for p in await people.of_locality(session, locality.id)}
+    if person is None or person.id not in in_locality:
+        raise AdminError(f"no person #{person_id} in {locality.name}")
+    return person
+
+
+async def list_lockouts(database: Database, arguments: argparse.Namespace) -> list[str]:
+    """List who is locked out for sending wrong invitation codes."""
+    async with database.read() as session:
+        found = await invitations.lockouts(session)
+    lines = ["Locked out for wrong invitation codes:"] if found else ["Nobody is locked out."]
+    lines += [
+        f"  Telegram user {telegram_id} until {_local(until, arguments.zone)}"
+        for telegram_id, until in found
+    ]
     return lines
+
+
+async def lift_lockout(database: Database, arguments: argparse.Namespace) -> list[str]:
+    """Let someone locked out for wrong codes try again at once."""
+    async with database.write() as session:
+        if not await invitations.lift_lockout(session, arguments.id, actor=None):
+            raise AdminError(f"Telegram user {arguments.id} is not locked out")
+        await session.commit()
+    return [f"Telegram user {arguments.id} may send an invitation code again."]
 
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

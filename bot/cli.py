@@ -54,6 +54,9 @@ def parser() -> argparse.ArgumentParser:
     _locality_option(locality_set)
     admin.add_locality_options(locality_set)
     locality_set.set_defaults(admin=admin.configure_locality)
+    locality_show = locality_commands.add_parser("show", help="print a locality's rules")
+    _locality_option(locality_show)
+    locality_show.set_defaults(admin=admin.show_locality)
 
     org = commands.add_parser("org", help="organisations")
     org_commands = org.add_subparsers(dest="org_command", required=True)
@@ -67,22 +70,59 @@ def parser() -> argparse.ArgumentParser:
     )
     _locality_option(org_list)
     org_list.set_defaults(admin=admin.list_organisations)
+    org_rename = org_commands.add_parser("rename", help="give an organisation a new name")
+    org_rename.add_argument("organisation", metavar="ORGANISATION", help="its name or #id")
+    org_rename.add_argument("name", metavar="NEW_NAME")
+    _locality_option(org_rename)
+    org_rename.set_defaults(admin=admin.rename_organisation)
+    org_deactivate = org_commands.add_parser(
+        "deactivate", help="take an organisation and its units out of the network"
+    )
+    org_deactivate.add_argument("organisation", metavar="ORGANISATION", help="its name or #id")
+    _locality_option(org_deactivate)
+    org_deactivate.set_defaults(admin=admin.deactivate_organisation)
 
     unit = commands.add_parser("unit", help="units")
     unit_commands = unit.add_subparsers(dest="unit_command", required=True)
-    unit_add = unit_commands.add_parser("add", help="add a unit to an organisation")
-    unit_add.add_argument("path", metavar="ORGANISATION/UNIT")
+    unit_add = unit_commands.add_parser(
+        "add",
+        help='add a unit to an organisation: --org ORGANISATION UNIT (names may hold "/"), '
+        "or ORGANISATION/UNIT where that reads only one way",
+    )
+    unit_add.add_argument("path", metavar="UNIT")
+    _org_option(unit_add)
     _locality_option(unit_add)
     unit_add.set_defaults(admin=admin.add_unit)
+    unit_list = unit_commands.add_parser("list", help="every unit (or one organisation's)")
+    _org_option(unit_list)
+    _locality_option(unit_list)
+    unit_list.set_defaults(admin=admin.list_units)
+    unit_rename = unit_commands.add_parser("rename", help="give a unit a new name")
+    unit_rename.add_argument("unit", metavar="UNIT", help="ORGANISATION/UNIT, #id, or with --org")
+    unit_rename.add_argument("name", metavar="NEW_NAME")
+    _org_option(unit_rename)
+    _locality_option(unit_rename)
+    unit_rename.set_defaults(admin=admin.rename_unit)
+    unit_deactivate = unit_commands.add_parser("deactivate", help="take a unit out of the network")
+    unit_deactivate.add_argument(
+        "unit", metavar="UNIT", help="ORGANISATION/UNIT, #id, or with --org"
+    )
+    _org_option(unit_deactivate)
+    _locality_option(unit_deactivate)
+    unit_deactivate.set_defaults(admin=admin.deactivate_unit)
 
     invite = commands.add_parser(
-        "invite", help="create (or `list`, `revoke ID`) one-time invitations"
+        "invite",
+        help="create (or `list`, `revoke ID`) one-time invitations; `lockouts` lists who is "
+        "locked out for wrong codes, `unlock TELEGRAM_ID` lets them try again",
     )
-    invite.add_argument("action", nargs="?", choices=["list", "revoke"])
+    invite.add_argument("action", nargs="?", choices=["list", "revoke", "lockouts", "unlock"])
     invite.add_argument("id", nargs="?", type=int, metavar="ID")
     invite.add_argument("--role", choices=["issuer", "contact", "coordinator"])
-    invite.add_argument("--unit", metavar="ORGANISATION/UNIT")
-    invite.add_argument("--org", metavar="ORGANISATION")
+    invite.add_argument(
+        "--unit", metavar="UNIT", help="ORGANISATION/UNIT, #id, or the unit's name with --org"
+    )
+    invite.add_argument("--org", metavar="ORGANISATION", help="its name or #id")
     _locality_option(invite)
 
     guideline = commands.add_parser("guideline", help="the guideline answers")
@@ -104,6 +144,12 @@ def parser() -> argparse.ArgumentParser:
     person_deactivate.add_argument("id", type=int, metavar="ID")
     _locality_option(person_deactivate)
     person_deactivate.set_defaults(admin=admin.deactivate_person)
+    person_reactivate = person_commands.add_parser(
+        "reactivate", help="give someone their access back, with the roles they had"
+    )
+    person_reactivate.add_argument("id", type=int, metavar="ID")
+    _locality_option(person_reactivate)
+    person_reactivate.set_defaults(admin=admin.reactivate_person)
 
     summary = commands.add_parser("summary", help="coordinators' scheduled summaries")
     summary_commands = summary.add_subparsers(dest="summary_command", required=True)
@@ -130,13 +176,38 @@ def _locality_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _org_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--org", metavar="ORGANISATION", help="the organisation: name or #id")
+
+
+def _refuse(arguments: argparse.Namespace, action: str, *names: str) -> None:
+    """Every option a command accepts is used or refused."""
+    for name in names:
+        if getattr(arguments, name) not in (None, False):
+            shown = "ID" if name == "id" else f"--{name}"
+            raise CommandError(f"{shown} is not used by `kaikubot invite {action}`")
+
+
 def _invite_command(arguments: argparse.Namespace) -> AdminCommand:
+    if arguments.action is not None:
+        _refuse(arguments, arguments.action, "role", "unit", "org")
     if arguments.action == "list":
+        _refuse(arguments, "list", "id")
         return admin.list_invitations
     if arguments.action == "revoke":
         if arguments.id is None:
             raise CommandError("give the invitation's number: kaikubot invite revoke ID")
         return admin.revoke_invitation
+    if arguments.action == "lockouts":
+        _refuse(arguments, "lockouts", "id", "locality")
+        return admin.list_lockouts
+    if arguments.action == "unlock":
+        _refuse(arguments, "unlock", "locality")
+        if arguments.id is None:
+            raise CommandError("give the Telegram user id: kaikubot invite unlock TELEGRAM_ID")
+        return admin.lift_lockout
+    if arguments.id is not None:
+        raise CommandError("ID is used only by `kaikubot invite revoke ID` and `unlock`")
     if arguments.role is None:
         raise CommandError("give the role: kaikubot invite --role issuer|contact|coordinator")
     return admin.invite

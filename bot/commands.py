@@ -27,6 +27,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("summary", N_("Summary of the cards issued in your locality"), only(Role.COORDINATOR)),
     Command("range", N_("Summary of the days you type"), only(Role.COORDINATOR)),
     Command("schedule", N_("When you get the summary without asking"), only(Role.COORDINATOR)),
+    Command(
+        "settings",
+        N_("Your network's card format, validity and postal codes"),
+        only(Role.COORDINATOR),
+    ),
     Command("ask", N_("Ask about the Kaikukortti guidelines in your own words"), PEOPLE),
     Command("guide", N_("Browse the Kaikukortti guidelines by topic"), PEOPLE),
     Command("contacts", N_("Whom to ask: contact persons and coordinators"), PEOPLE),

@@ -23,6 +23,7 @@ from handlers.inviting import INVITING
 from handlers.issuing import ISSUING
 from handlers.organisation_people import ORGANISATION_PEOPLE
 from handlers.practice import PRACTICE
+from handlers.settings import SETTING
 from handlers.summary_forms import RANGE, SCHEDULING
 from handlers.voiding import VOIDING
 
@@ -43,6 +44,7 @@ def register(application: KaikuApplication) -> None:
             PRACTICE,
             RANGE,
             SCHEDULING,
+            SETTING,
             CONTACT,
             HANDOVER,
             ORGANISATION_PEOPLE,

@@ -10,6 +10,7 @@ LANGUAGE = "language"
 # version retires old buttons. Each form's name is its prefix.
 ISSUE = "iss"
 INVITE = "inv"
+SETTINGS = "set"
 ISSUE_AGAIN = "issue:again"
 # A person's own work details, and a contact person handing their role over.
 CONTACT = "contact"
@@ -49,6 +50,7 @@ PREFIXES = (
     LANGUAGE,
     ISSUE,
     INVITE,
+    SETTINGS,
     ISSUE_AGAIN,
     CONTACT,
     HANDOVER,

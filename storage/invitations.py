@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit, people
@@ -116,6 +116,42 @@ async def locked_out_until(session: AsyncSession, telegram_id: int) -> datetime 
     if len(recent) < MAX_FAILURES:
         return None
     return recent[0] + FAILURE_WINDOW
+
+
+async def lockouts(session: AsyncSession) -> list[tuple[int, datetime]]:
+    """Everyone locked out for wrong codes now: their Telegram id, and until when."""
+    since = utcnow() - FAILURE_WINDOW
+    ids = await session.scalars(
+        select(FailedRedemption.telegram_id)
+        .where(FailedRedemption.at > since)
+        .group_by(FailedRedemption.telegram_id)
+        .having(func.count() >= MAX_FAILURES)
+        .order_by(FailedRedemption.telegram_id)
+    )
+    found = []
+    for telegram_id in list(ids):
+        until = await locked_out_until(session, telegram_id)
+        if until is not None:
+            found.append((telegram_id, until))
+    return found
+
+
+async def lift_lockout(session: AsyncSession, telegram_id: int, *, actor: Person | None) -> bool:
+    """Forget someone's wrong codes, so that they may try again at once; whether they were
+    locked out."""
+    if await locked_out_until(session, telegram_id) is None:
+        return False
+    await session.execute(
+        delete(FailedRedemption).where(FailedRedemption.telegram_id == telegram_id)
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="lift_lockout",
+        entity="failed_redemption",
+        entity_id=telegram_id,
+    )
+    return True
 
 
 async def redeem(

@@ -23,9 +23,12 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.sql import text
 from sqlalchemy.types import TypeDecorator
+
+from storage.names import name_key
 
 # Stable constraint names, so that migrations can refer to them on every backend.
 NAMING_CONVENTION = {
@@ -102,6 +105,13 @@ class Locality(Base):
     __table_args__ = (CheckConstraint("validity_months BETWEEN 1 AND 60", name="validity"),)
 
 
+def _name_key_of_row(context: DefaultExecutionContext) -> str:
+    """A new row's name key, from the name it is inserted with (storage.names): for inserts
+    that give only the name (bulk ones, as bench/ makes); storage.network sets it itself."""
+    parameters = context.get_current_parameters()  # type: ignore[no-untyped-call]
+    return name_key(str(parameters["name"]))
+
+
 class Organisation(Base):
     """An organisation in the network whose units issue cards."""
 
@@ -110,6 +120,8 @@ class Organisation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     locality_id: Mapped[int] = mapped_column(ForeignKey("locality.id"))
     name: Mapped[str] = mapped_column(String(200))
+    # The name case-folded (storage.names): unique within the locality, whatever the case.
+    name_key: Mapped[str] = mapped_column(String(200), default=_name_key_of_row)
     kind: Mapped[str] = mapped_column(String(100), default="")
     committed_on: Mapped[date | None] = mapped_column(Date)
     guideline_url: Mapped[str | None] = mapped_column(String(500))
@@ -119,7 +131,7 @@ class Organisation(Base):
     locality: Mapped[Locality] = relationship(back_populates="organisations")
     units: Mapped[list[Unit]] = relationship(back_populates="organisation")
 
-    __table_args__ = (UniqueConstraint("locality_id", "name"),)
+    __table_args__ = (UniqueConstraint("locality_id", "name_key"),)
 
 
 class Unit(Base):
@@ -130,12 +142,14 @@ class Unit(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     name: Mapped[str] = mapped_column(String(200))
+    # The name case-folded (storage.names): unique within the organisation, whatever the case.
+    name_key: Mapped[str] = mapped_column(String(200), default=_name_key_of_row)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(back_populates="units")
 
-    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+    __table_args__ = (UniqueConstraint("organisation_id", "name_key"),)
 
 
 class Person(Base):

@@ -3,10 +3,69 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit
 from storage.models import Locality, Organisation, Person, Unit
+from storage.names import LONGEST_NAME, clean_name, name_key
+
+
+class NameRefused(ValueError):
+    """A name that cannot be given; the command line and the chat say why in their words."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+class EmptyName(NameRefused):
+    """The name is empty once trimmed."""
+
+
+class NameTooLong(NameRefused):
+    """The name is longer than a name may be (storage.names.LONGEST_NAME)."""
+
+
+class NameTaken(NameRefused):
+    """Another organisation of the locality, or unit of the organisation, has this name
+    (whatever its case)."""
+
+
+def _checked_name(name: str) -> str:
+    """The name as stored, or raise EmptyName / NameTooLong."""
+    cleaned = clean_name(name)
+    if not cleaned:
+        raise EmptyName(name)
+    if len(cleaned) > LONGEST_NAME:
+        raise NameTooLong(cleaned)
+    return cleaned
+
+
+async def _flush_named(session: AsyncSession, name: str) -> None:
+    """Write the row; two people giving one name at the same moment: the constraint decides."""
+    try:
+        await session.flush()
+    except IntegrityError:
+        raise NameTaken(name) from None
+
+
+async def organisation_named(
+    session: AsyncSession, locality_id: int, name: str
+) -> Organisation | None:
+    """A locality's organisation by its name, whatever its case."""
+    return await session.scalar(
+        select(Organisation).where(
+            Organisation.locality_id == locality_id, Organisation.name_key == name_key(name)
+        )
+    )
+
+
+async def unit_named(session: AsyncSession, organisation_id: int, name: str) -> Unit | None:
+    """An organisation's unit by its name, whatever its case."""
+    return await session.scalar(
+        select(Unit).where(Unit.organisation_id == organisation_id, Unit.name_key == name_key(name))
+    )
 
 
 async def locality_by_name(session: AsyncSession, name: str) -> Locality | None:
@@ -40,10 +99,16 @@ async def add_organisation(
     kind: str = "",
     actor: Person | None = None,
 ) -> Organisation:
-    """Add an organisation to a locality's network."""
-    organisation = Organisation(locality_id=locality.id, name=name, kind=kind)
+    """Add an organisation to a locality's network; raises NameRefused for an empty name or
+    one the locality has (whatever its case)."""
+    name = _checked_name(name)
+    if await organisation_named(session, locality.id, name) is not None:
+        raise NameTaken(name)
+    organisation = Organisation(
+        locality_id=locality.id, name=name, name_key=name_key(name), kind=kind
+    )
     session.add(organisation)
-    await session.flush()
+    await _flush_named(session, name)
     audit.record(
         session,
         actor=actor,
@@ -58,10 +123,14 @@ async def add_organisation(
 async def add_unit(
     session: AsyncSession, *, organisation: Organisation, name: str, actor: Person | None = None
 ) -> Unit:
-    """Add a unit to an organisation."""
-    unit = Unit(organisation_id=organisation.id, name=name)
+    """Add a unit to an organisation; raises NameRefused for an empty name or one the
+    organisation has (whatever its case)."""
+    name = _checked_name(name)
+    if await unit_named(session, organisation.id, name) is not None:
+        raise NameTaken(name)
+    unit = Unit(organisation_id=organisation.id, name=name, name_key=name_key(name))
     session.add(unit)
-    await session.flush()
+    await _flush_named(session, name)
     audit.record(
         session,
         actor=actor,
@@ -71,3 +140,92 @@ async def add_unit(
         after={"organisation_id": organisation.id, "name": name},
     )
     return unit
+
+
+async def rename_organisation(
+    session: AsyncSession, organisation: Organisation, name: str, *, actor: Person | None
+) -> None:
+    """Give an organisation a new name (a change of case only is a rename too); raises
+    NameRefused for an empty name or one another organisation of the locality has."""
+    name = _checked_name(name)
+    other = await organisation_named(session, organisation.locality_id, name)
+    if other is not None and other.id != organisation.id:
+        raise NameTaken(name)
+    before = organisation.name
+    if name == before:
+        return
+    organisation.name, organisation.name_key = name, name_key(name)
+    await _flush_named(session, name)
+    audit.record(
+        session,
+        actor=actor,
+        action="rename",
+        entity="organisation",
+        entity_id=organisation.id,
+        before={"name": before},
+        after={"name": name},
+    )
+
+
+async def rename_unit(
+    session: AsyncSession, unit: Unit, name: str, *, actor: Person | None
+) -> None:
+    """Give a unit a new name; raises NameRefused for an empty name or one another unit of the
+    organisation has."""
+    name = _checked_name(name)
+    other = await unit_named(session, unit.organisation_id, name)
+    if other is not None and other.id != unit.id:
+        raise NameTaken(name)
+    before = unit.name
+    if name == before:
+        return
+    unit.name, unit.name_key = name, name_key(name)
+    await _flush_named(session, name)
+    audit.record(
+        session,
+        actor=actor,
+        action="rename",
+        entity="unit",
+        entity_id=unit.id,
+        before={"name": before},
+        after={"name": name},
+    )
+
+
+async def deactivate_organisation(
+    session: AsyncSession, organisation: Organisation, *, actor: Person | None
+) -> list[Unit]:
+    """Take an organisation out of the network, with its active units (returned): nobody can
+    issue for them or be invited into them; what was issued stays."""
+    units = list(
+        await session.scalars(
+            select(Unit).where(Unit.organisation_id == organisation.id, Unit.active)
+        )
+    )
+    organisation.active = False
+    for unit in units:
+        unit.active = False
+    audit.record(
+        session,
+        actor=actor,
+        action="deactivate",
+        entity="organisation",
+        entity_id=organisation.id,
+        before={"active": True, "active_unit_ids": [unit.id for unit in units]},
+        after={"active": False},
+    )
+    return units
+
+
+def deactivate_unit(session: AsyncSession, unit: Unit, *, actor: Person | None) -> None:
+    """Take a unit out of the network: nobody can issue for it or be invited into it."""
+    unit.active = False
+    audit.record(
+        session,
+        actor=actor,
+        action="deactivate",
+        entity="unit",
+        entity_id=unit.id,
+        before={"active": True},
+        after={"active": False},
+    )

@@ -33,11 +33,13 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "/me": (N, Y, Y, Y, N, Y),
     "/invite": (N, N, N, Y, N, Y),
     "/issue": (N, Y, N, N, N, N),
+    "/settings": (N, N, N, Y, N, Y),
     "language": (N, Y, Y, Y, N, Y),
     # A form's button with no form under way has expired, for everyone. (Whom a form's
     # answers may name, its scope, is checked at every step: tests/forms, tests/handlers.)
     "iss": (N, N, N, N, N, N),
     "inv": (N, N, N, N, N, N),
+    "set": (N, N, N, N, N, N),
     "issue:again": (N, Y, N, N, N, N),
     # Guideline answers: everyone with a role; a vote on no question of one's own is expired.
     "/ask": (N, Y, Y, Y, N, Y),
@@ -94,6 +96,7 @@ PAYLOADS = {
     "language": "language:en",
     "iss": "iss:0:kind:new",
     "inv": "inv:1:unit:{unit}",
+    "set": "set:1:setting:validity",
     "issue:again": "issue:again",
     "guide:area": "guide:area:card",
     "guide:topic": "guide:topic:card.validity",

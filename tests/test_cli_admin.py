@@ -198,10 +198,11 @@ def test_init_creates_the_database_and_a_locality_with_normalised_settings(
     (invitation,) = rows(url, Invitation)
     assert (invitation.role, invitation.locality_id) == (Role.COORDINATOR, espoo.id)
     assert outcome.out[0] == "Created locality Espoo."
-    assert re.fullmatch(
-        rf"One-time coordinator invitation #{invitation.id} "
-        r"\(expires \d{4}-\d\d-\d\d \d\d:\d\d UTC\):",
-        outcome.out[1],
+    # Shown in KAIKUBOT_TIMEZONE (Europe/Helsinki by default), as the chat shows it.
+    expires = invitation.expires_at.astimezone(ZoneInfo("Europe/Helsinki"))
+    assert outcome.out[1] == (
+        f"One-time coordinator invitation #{invitation.id} "
+        f"(expires {expires:%Y-%m-%d %H:%M} Europe/Helsinki):"
     )
     # Without the bot's username (the bot has never run) only the /start form can be given.
     assert len(outcome.out) == 3
@@ -432,7 +433,13 @@ def test_organisations_and_units_are_added_to_the_named_locality(
         (("unit", "add", "Social services/"), "give the unit as ORGANISATION/UNIT"),
         (("unit", "add", "/Family centre"), "give the unit as ORGANISATION/UNIT"),
         (("unit", "add", "Library/Main"), "no organisation 'Library' in Espoo"),
-        (("unit", "add", "Social services/Family centre"), "exists already"),
+        (
+            ("unit", "add", "Social services/FAMILY CENTRE "),
+            "'FAMILY CENTRE' is already in Social services (names are unique whatever their case)",
+        ),
+        (("unit", "add", "--org", "Social services", "  "), "a name cannot be empty"),
+        (("org", "add", " SOCIAL services"), "'SOCIAL services' is already in Espoo"),
+        (("org", "add", ""), "a name cannot be empty"),
     ],
 )
 def test_a_bad_organisation_or_unit_exits_2_with_one_clear_line(
@@ -444,6 +451,37 @@ def test_a_bad_organisation_or_unit_exits_2_with_one_clear_line(
     assert len(rows(espoo_cli, Organisation)) == 1
     assert len(rows(espoo_cli, Unit)) == 1
     assert audit_trail(espoo_cli) == trail
+
+
+def test_a_slash_in_a_name_works_with_org_and_the_old_form_where_it_reads_one_way(
+    espoo_cli: str, kaikubot: Kaikubot
+) -> None:
+    assert kaikubot("org", "add", "Sosiaali/terveys").status == 0
+    assert kaikubot("org", "add", "Sosiaali").status == 0
+    social, slashed, plain = rows(espoo_cli, Organisation)
+
+    added = kaikubot("unit", "add", "--org", "Sosiaali/terveys", "Neuvola/perhe")
+    by_id = kaikubot("unit", "add", "--org", f"#{plain.id}", "terveys/Neuvola")
+    # "Sosiaali/terveys/Perhe" reads as Sosiaali + "terveys/Perhe" or Sosiaali/terveys + Perhe.
+    ambiguous = kaikubot("unit", "add", "Sosiaali/terveys/Perhe")
+    one_way = kaikubot("unit", "add", "social SERVICES/Youth/station")
+
+    _family, neuvola, terveys, youth = rows(espoo_cli, Unit)
+    assert added.out == [f"Added unit #{neuvola.id} Sosiaali/terveys/Neuvola/perhe."]
+    assert (neuvola.organisation_id, neuvola.name) == (slashed.id, "Neuvola/perhe")
+    assert (terveys.organisation_id, terveys.name) == (plain.id, "terveys/Neuvola")
+    assert by_id.status == 0
+    assert refused(ambiguous, "can be read in more than one way: name the organisation with --org")
+    assert (youth.organisation_id, youth.name) == (social.id, "Youth/station")
+    assert one_way.status == 0
+    # An issuer invitation names its unit the same ways.
+    invited = kaikubot(
+        "invite", "--role", "issuer", "--org", "sosiaali/TERVEYS", "--unit", "neuvola/perhe"
+    )
+    assert invited.status == 0, invited.err
+    assert rows(espoo_cli, Invitation)[-1].unit_id == neuvola.id
+    assert kaikubot("invite", "--role", "issuer", "--unit", f"#{terveys.id}").status == 0
+    assert rows(espoo_cli, Invitation)[-1].unit_id == terveys.id
 
 
 # --- invitations ----------------------------------------------------------------------------
@@ -477,7 +515,7 @@ def test_an_invitation_is_created_for_its_role_and_scope(
     assert outcome.status == 0, outcome.err
     invitation = rows(espoo_cli, Invitation)[-1]
     assert re.fullmatch(
-        rf"One-time invitation #{invitation.id} for {described} \(expires .* UTC\):",
+        rf"One-time invitation #{invitation.id} for {described} \(expires .* Europe/Helsinki\):",
         outcome.out[0],
     )
     assert invitation.code_hash == invitations.hash_code(outcome.code())
@@ -649,6 +687,7 @@ async def test_deactivating_a_person_ends_their_access_at_once_and_removes_their
         "summary",
         "range",
         "schedule",
+        "settings",
         "ask",
         "guide",
         "contacts",
@@ -766,3 +805,212 @@ def test_a_pilot_end_and_no_pilot_end_together_are_refused(
     outcome = kaikubot("locality", "set", "--pilot-end", PILOT_END, "--no-pilot-end")
 
     assert refused(outcome, "--no-pilot-end")
+
+
+# --- listing, renaming and deactivating the network -----------------------------------------
+
+
+def test_org_list_unit_list_and_locality_show_print_the_network(
+    espoo_cli: str, kaikubot: Kaikubot
+) -> None:
+    kaikubot("org", "add", "Red Cross")
+    kaikubot("unit", "add", "Social services/Youth station")
+    social, red_cross = rows(espoo_cli, Organisation)
+    family, youth = rows(espoo_cli, Unit)
+
+    assert kaikubot("org", "list").out == [
+        "Organisations of Espoo:",
+        f"  #{red_cross.id} Red Cross: 0 units; NO CONTACT PERSON",
+        f"  #{social.id} Social services (social services): 2 units; NO CONTACT PERSON",
+    ]
+    assert kaikubot("unit", "list").out == [
+        "Units of Espoo:",
+        f"  #{family.id} Social services/Family centre",
+        f"  #{youth.id} Social services/Youth station",
+    ]
+    assert kaikubot("unit", "list", "--org", "Red Cross").out == ["No units."]
+    assert kaikubot("locality", "show").out == [
+        "Espoo:",
+        "  card number examples: KK123456",
+        "  network postal codes: (not set)",
+        "  pilot end date: (none)",
+        "  validity: 12 months",
+    ]
+    assert refused(kaikubot("unit", "list", "--org", "Library"), "no organisation 'Library'")
+
+
+def test_renames_keep_names_unique_whatever_their_case_and_are_audited(
+    espoo_cli: str, kaikubot: Kaikubot
+) -> None:
+    kaikubot("org", "add", "Red Cross")
+    kaikubot("unit", "add", "Social services/Youth station")
+    social, _ = rows(espoo_cli, Organisation)
+    family, _ = rows(espoo_cli, Unit)
+
+    assert refused(kaikubot("org", "rename", "Social services", "red cross"), "'red cross' is")
+    assert refused(kaikubot("org", "rename", "Social services", " "), "a name cannot be empty")
+    assert refused(
+        kaikubot("unit", "rename", "Social services/Family centre", "YOUTH STATION"),
+        "'YOUTH STATION' is already in Social services",
+    )
+    renamed = kaikubot("org", "rename", f"#{social.id}", "Sosiaali/terveys")
+    unit = kaikubot("unit", "rename", "--org", "sosiaali/terveys", "family centre", "Perhekeskus")
+
+    assert renamed.out == [
+        f"Renamed organisation #{social.id} Social services to Sosiaali/terveys."
+    ]
+    assert unit.out == [f"Renamed unit #{family.id} Sosiaali/terveys/Family centre to Perhekeskus."]
+    assert [(e[0], e[1], e[2], e[3]) for e in audit_trail(espoo_cli)[-2:]] == [
+        ("rename", "organisation", {"name": "Social services"}, {"name": "Sosiaali/terveys"}),
+        ("rename", "unit", {"name": "Family centre"}, {"name": "Perhekeskus"}),
+    ]
+
+
+def test_a_deactivated_organisation_takes_its_units_out_and_takes_no_invitations(
+    espoo_cli: str, kaikubot: Kaikubot
+) -> None:
+    kaikubot("unit", "add", "Social services/Youth station")
+    (social,) = rows(espoo_cli, Organisation)
+
+    outcome = kaikubot("org", "deactivate", "Social services")
+
+    assert outcome.out == [
+        f"Deactivated organisation #{social.id} Social services and its 2 units: nobody can "
+        "issue cards for them or be invited into them; what was issued stays."
+    ]
+    assert [unit.active for unit in rows(espoo_cli, Unit)] == [False, False]
+    assert kaikubot("org", "list").out[1].endswith(": 0 units, deactivated; NO CONTACT PERSON")
+    assert kaikubot("unit", "list").out[1].endswith("Family centre (deactivated)")
+    assert refused(kaikubot("org", "deactivate", "Social services"), "is already deactivated")
+    assert refused(
+        kaikubot("invite", "--role", "issuer", "--unit", "Social services/Family centre"),
+        "Social services/Family centre is deactivated",
+    )
+    assert refused(
+        kaikubot("invite", "--role", "contact", "--org", "Social services"),
+        "Social services is deactivated",
+    )
+    assert audit_trail(espoo_cli)[-1][:2] == ("deactivate", "organisation")
+
+
+def test_a_deactivated_unit_is_no_longer_chosen(espoo_cli: str, kaikubot: Kaikubot) -> None:
+    (family,) = rows(espoo_cli, Unit)
+
+    outcome = kaikubot("unit", "deactivate", f"#{family.id}")
+
+    assert outcome.out == [
+        f"Deactivated unit #{family.id} Family centre: nobody can issue cards for it or be "
+        "invited into it; what was issued stays."
+    ]
+    assert rows(espoo_cli, Unit)[0].active is False
+    assert refused(kaikubot("unit", "deactivate", "Social services/Family centre"), "already")
+
+
+@pytest.mark.parametrize(
+    ("options", "problem"),
+    [
+        (
+            ("--role", "coordinator", "--org", "Social services"),
+            "--org is not used for a coordinator",
+        ),
+        (
+            ("--role", "coordinator", "--unit", "Social services/Family centre"),
+            "--unit is not used",
+        ),
+        (
+            ("--role", "contact", "--org", "Social services", "--unit", "Family centre"),
+            "--unit is not used for a contact person invitation",
+        ),
+        (("list", "--role", "issuer"), "--role is not used by `kaikubot invite list`"),
+        (
+            ("revoke", "1", "--org", "Social services"),
+            "--org is not used by `kaikubot invite revoke`",
+        ),
+        (("list", "3"), "ID is not used by `kaikubot invite list`"),
+        (("7", "--role", "coordinator"), "invalid choice"),
+    ],
+)
+def test_every_flag_an_invite_command_accepts_is_used_or_refused(
+    espoo_cli: str, kaikubot: Kaikubot, options: tuple[str, ...], problem: str
+) -> None:
+    if problem == "invalid choice":  # argparse refuses it itself (exit 2, its own usage lines)
+        with pytest.raises(SystemExit):
+            kaikubot("invite", *options)
+        return
+    assert refused(kaikubot("invite", *options), problem)
+    assert len(rows(espoo_cli, Invitation)) == 1  # the one from init
+
+
+async def test_reactivating_a_person_gives_back_their_roles_and_menu(
+    bot_database: str,
+    kaikubot: Kaikubot,
+    app: KaikuApplication,
+    sim: TelegramSimulator,
+    espoo: Network,
+    telegram: TelegramModel,
+) -> None:
+    fanny = await sim.user("Fanny", language_code="en")
+    former = await add_person(
+        app.services.database, fanny.id, "Fanny", (Role.ISSUER, espoo.units["family"]), active=False
+    )
+
+    outcome = await asyncio.to_thread(
+        kaikubot, "person", "reactivate", str(former), "--locality", "Espoo"
+    )
+    again = await asyncio.to_thread(
+        kaikubot, "person", "reactivate", str(former), "--locality", "Espoo"
+    )
+
+    assert outcome.out == [f"Reactivated #{former} Fanny: issuer at Social services/Family centre."]
+    assert refused(again, f"#{former} Fanny is active already")
+    await app.services.courier.deliver_due(app.bot)
+    assert [c["command"] for c in telegram.commands_seen_by(fanny.id)][:2] == ["help", "issue"]
+    await fanny.send("/issue")
+    assert not fanny.last_reply().text.startswith("Your access to Kaikubot has ended.")
+    trail = await asyncio.to_thread(audit_trail, bot_database)
+    assert trail[-1][:4] == (
+        "activate",
+        "person",
+        {"active": False},
+        {"active": True},
+    )
+
+
+async def test_a_code_lockout_is_listed_and_lifted(
+    bot_database: str, kaikubot: Kaikubot, app: KaikuApplication, sim: TelegramSimulator
+) -> None:
+    guesser = await sim.user("Guesser", language_code="en")
+    for _ in range(invitations.MAX_FAILURES):
+        await guesser.send("/start " + "A" * 22)
+
+    listed = await asyncio.to_thread(kaikubot, "invite", "lockouts")
+    lifted = await asyncio.to_thread(kaikubot, "invite", "unlock", str(guesser.id))
+    again = await asyncio.to_thread(kaikubot, "invite", "unlock", str(guesser.id))
+
+    assert listed.out[0] == "Locked out for wrong invitation codes:"
+    assert re.fullmatch(
+        rf"  Telegram user {guesser.id} until \d{{4}}-\d\d-\d\d \d\d:\d\d Europe/Helsinki",
+        listed.out[1],
+    )
+    assert lifted.out == [f"Telegram user {guesser.id} may send an invitation code again."]
+    assert refused(again, f"Telegram user {guesser.id} is not locked out")
+    assert (await asyncio.to_thread(kaikubot, "invite", "lockouts")).out == [
+        "Nobody is locked out."
+    ]
+    trail = await asyncio.to_thread(audit_trail, bot_database)
+    assert trail[-1][:2] == ("lift_lockout", "failed_redemption")
+
+
+def test_moments_are_printed_in_the_bots_time_zone(
+    espoo_cli: str, kaikubot: Kaikubot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KAIKUBOT_TIMEZONE", "America/New_York")
+
+    outcome = kaikubot("invite", "--role", "coordinator")
+
+    invitation = rows(espoo_cli, Invitation)[-1]
+    expires = invitation.expires_at.astimezone(ZoneInfo("America/New_York"))
+    assert outcome.out[0] == (
+        f"One-time invitation #{invitation.id} for coordinator of Espoo "
+        f"(expires {expires:%Y-%m-%d %H:%M} America/New_York):"
+    )

@@ -76,6 +76,8 @@ class Finished:
     # Run once the form's end is committed and its last message sent, holding no connection:
     # work too long for the update's transaction (a long read) and the messages it makes.
     then: Callable[[], Awaitable[None]] | None = None
+    # The form queued messages in the outbox: they are delivered right after the commit.
+    queued: bool = False
 
 
 # What an answer leads to: the name of the next step, or the end.

@@ -48,6 +48,7 @@ from bot.forms.engine import (
     tell,
 )
 from bot.forms.progress import Progress
+from bot.jobs import kick_outbox
 from storage import drafts
 from storage.models import Draft
 
@@ -158,7 +159,12 @@ class FormEngine:
         turn.progress.trail.clear()  # what start chose by itself is no step to go back to
         if isinstance(outcome, Finished):
             turn.notes.append(outcome.text)
-            outcome = Finished("\n\n".join(turn.notes), outcome.markup, outcome.then)
+            outcome = Finished(
+                "\n\n".join(turn.notes),
+                outcome.markup,
+                then=outcome.then,
+                queued=outcome.queued,
+            )
         return await self._advance(turn, outcome, given)
 
     async def _ask_to_switch(self, turn: Turn[Any], wanted: Form[Any], given: Input) -> object:
@@ -333,6 +339,8 @@ class FormEngine:
         if isinstance(outcome, Finished):
             await drafts.discard(context.session, turn.form.name, chat_id, user_id)
             await context.commit()
+            if outcome.queued:
+                kick_outbox(context)
             await reply(update, given, outcome.text, outcome.markup, in_place=False)
             if outcome.then is not None:
                 await outcome.then()

@@ -52,8 +52,8 @@ async def test_deactivating_the_last_contact_person_alerts_the_coordinators_and_
     listed = await asyncio.to_thread(kaikubot, capsys, "org", "list", "--locality", "Espoo")
     assert listed == [
         "Organisations of Espoo:",
-        f"  #{espoo.organisations['red_cross']} Red Cross: contact: Riku",
-        f"  #{espoo.organisations['social']} Social services: contact: Kalle",
+        f"  #{espoo.organisations['red_cross']} Red Cross: 1 unit; contact: Riku",
+        f"  #{espoo.organisations['social']} Social services: 2 units; contact: Kalle",
     ]
 
     out = await asyncio.to_thread(
@@ -70,4 +70,6 @@ async def test_deactivating_the_last_contact_person_alerts_the_coordinators_and_
     )
 
     listed = await asyncio.to_thread(kaikubot, capsys, "org", "list", "--locality", "Espoo")
-    assert listed[-1] == f"  #{espoo.organisations['social']} Social services: NO CONTACT PERSON"
+    assert listed[-1] == (
+        f"  #{espoo.organisations['social']} Social services: 2 units; NO CONTACT PERSON"
+    )

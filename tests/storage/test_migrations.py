@@ -69,3 +69,36 @@ async def test_card_numbers_for_good_refuses_a_database_with_a_number_on_two_car
         )
     await migrate.upgrade(database.engine)
     assert await migrate.is_current(database.engine)
+
+
+async def test_name_keys_refuse_a_database_with_two_names_differing_only_in_case(
+    database: Database,
+) -> None:
+    # Before 0011 names were unique only as typed: a person must decide which one is real.
+    await downgrade(database, "0010")
+    async with database.engine.begin() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO locality (id, name, card_number_examples, validity_months, "
+                "postal_codes, created_at) VALUES (1, 'Espoo', '[]', 12, '[]', CURRENT_TIMESTAMP)"
+            )
+        )
+        for row_id, name in ((1, "Nuorisoasema"), (2, " NUORISOASEMA"), (3, "Äitiysneuvola")):
+            await connection.execute(
+                text(
+                    "INSERT INTO organisation (id, locality_id, name, kind, active, created_at) "
+                    "VALUES (:id, 1, :name, '', true, CURRENT_TIMESTAMP)"
+                ),
+                {"id": row_id, "name": name},
+            )
+
+    with pytest.raises(RuntimeError, match="'Nuorisoasema' = ' NUORISOASEMA'"):
+        await migrate.upgrade(database.engine)
+    assert not await migrate.is_current(database.engine)
+
+    async with database.engine.begin() as connection:
+        await connection.execute(text("UPDATE organisation SET name = 'Nuoriso' WHERE id = 2"))
+    await migrate.upgrade(database.engine)
+    async with database.engine.connect() as connection:
+        keys = await connection.execute(text("SELECT name_key FROM organisation ORDER BY id"))
+        assert keys.scalars().all() == ["nuorisoasema", "nuoriso", "äitiysneuvola"]
