@@ -28,6 +28,10 @@ async def get(
     return await session.scalar(statement)
 
 
+# The drafts table itself (typed as a Table, unlike Draft.__table__).
+_DRAFTS = Draft.metadata.tables[Draft.__tablename__]
+
+
 async def save(
     session: AsyncSession,
     conversation: str,
@@ -49,8 +53,10 @@ async def save(
         chat_id,
         user_id,
     ):
+        # A plain statement on the table: nothing reads the draft object again in this
+        # transaction, so the ORM has nothing to bring up to date.
         result = await session.execute(
-            update(Draft).where(Draft.id == existing.id).values(**values)
+            update(_DRAFTS).where(_DRAFTS.c.id == existing.id).values(**values)
         )
         if getattr(result, "rowcount", 0) == 1:
             return
