@@ -14,7 +14,6 @@ from bot.audience import PEOPLE
 from bot.forms import Choice, Finished, Form, Outcome, Question, Refusal, Step, Turn
 from bot.forms.engine import CONFIRMING
 from bot.i18n import Translator
-from bot.jobs import kick_outbox
 from bot.rules.privacy import find_identifying
 from bot.rules.staff_details import (
     MAX_NAME,
@@ -367,11 +366,10 @@ async def confirm(turn: ContactTurn) -> Outcome:
             return "\n".join(lines)
 
         await tell_coordinators(context, session, organisation, notice)
-    kick_outbox(context)
     text = t.gettext("Saved. Thank you for keeping your details up to date.")
     if organisations and (told or link_changed):
         text = t.gettext("Saved. Your locality's coordinators have been told about the change.")
-    return Finished(text)
+    return Finished(text, queued=True)
 
 
 def title(t: Translator) -> str:

@@ -11,7 +11,6 @@ from bot.audience import PEOPLE
 from bot.forms import Finished, Form, Outcome, Turn
 from bot.forms.engine import CONFIRMING
 from bot.i18n import Translator
-from bot.jobs import kick_outbox
 from handlers import callbacks
 from storage import forgetting, outbox
 from storage.forgetting import Posts
@@ -80,9 +79,9 @@ async def confirm(turn: ForgetTurn) -> Outcome:
     # Their command menu goes back to the strangers' one (queued for the Telegram id they had).
     outbox.enqueue(session, person.telegram_id, "", kind=outbox.COMMANDS)
     await forgetting.forget(session, person)
-    kick_outbox(context)
     return Finished(
-        t.gettext("Done. Your name and contact details are removed and your roles have ended.")
+        t.gettext("Done. Your name and contact details are removed and your roles have ended."),
+        queued=True,
     )
 
 

@@ -205,11 +205,11 @@ async def confirm(turn: HandoverTurn) -> Outcome:
             ),
         )
         outbox.enqueue(session, person.telegram_id, "", kind=outbox.COMMANDS)
-        kick_outbox(context)
         return Finished(
             t.gettext("You are no longer a contact person of {organisation}.").format(
                 organisation=organisation.name
-            )
+            ),
+            queued=True,
         )
     if answers.way == ISSUER:
         successor = await people.by_id(session, answers.successor_id or 0)
@@ -225,12 +225,12 @@ async def confirm(turn: HandoverTurn) -> Outcome:
                 "/takeover to accept or decline."
             ).format(name=person.display_name, organisation=organisation.name),
         )
-        kick_outbox(context)
         return Finished(
             t.gettext(
                 "I asked {successor}. You remain the contact person until they accept; you "
                 "and the coordinators will hear when they do."
-            ).format(successor=successor.display_name)
+            ).format(successor=successor.display_name),
+            queued=True,
         )
     invitation, code = await handovers.by_link(session, person, organisation)
     username = await deployment.get(session, deployment.BOT_USERNAME)

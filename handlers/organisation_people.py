@@ -15,7 +15,6 @@ from bot.audience import only
 from bot.forms import Choice, Finished, Form, Outcome, Question, Refusal, Step, Turn
 from bot.forms.engine import CONFIRMING
 from bot.i18n import Translator
-from bot.jobs import kick_outbox
 from handlers import callbacks
 from handlers.callbacks import identifier
 from handlers.contact_notices import reader
@@ -260,11 +259,11 @@ async def confirm(turn: PeopleTurn) -> Outcome:
         ),
     )
     outbox.enqueue(session, issuer.telegram_id, "", kind=outbox.COMMANDS)
-    kick_outbox(context)
     return Finished(
         t.gettext("{name} is no longer a card issuer in {organisation}.").format(
             name=issuer.display_name, organisation=organisation.name
-        )
+        ),
+        queued=True,
     )
 
 
