@@ -7,11 +7,10 @@ reaches the locality's coordinators through the outbox.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+from dataclasses import dataclass, field
 
 from bot.audience import PEOPLE
-from bot.forms import Choice, Finished, Form, Outcome, Question, Refusal, Step, Turn
+from bot.forms import Choice, Finished, Form, FormAnswers, Outcome, Question, Refusal, Step, Turn
 from bot.forms.engine import CONFIRMING
 from bot.i18n import Translator
 from bot.rules.privacy import find_identifying
@@ -46,7 +45,7 @@ MAX_LINK = 500
 
 
 @dataclass
-class ContactAnswers:
+class ContactAnswers(FormAnswers):
     """The person's details as they will be stored."""
 
     name: str = ""
@@ -57,16 +56,6 @@ class ContactAnswers:
     # A contact person's organisation and its link to internal Kaikukortti instructions.
     organisation_id: int | None = None
     link: str | None = None
-
-    @classmethod
-    def from_dict(cls, stored: dict[str, Any]) -> ContactAnswers:
-        """Rebuild the answers from a draft (unknown keys are ignored)."""
-        names = {f.name for f in fields(cls)}
-        return cls(**{key: value for key, value in stored.items() if key in names})
-
-    def to_dict(self) -> dict[str, Any]:
-        """The answers as a draft stores them."""
-        return asdict(self)
 
     def details(self) -> Details:
         """The answers as storage keeps them."""

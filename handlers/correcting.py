@@ -3,7 +3,7 @@ question again with the issuing form's own questions and checks (handlers/issuin
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from bot.audience import only
@@ -33,14 +33,6 @@ class FixAnswers(IssueAnswers):
 
     issuance_id: int = 0
     issued_on: str = ""  # ISO date
-
-    @classmethod
-    def from_dict(cls, stored: dict[str, Any]) -> FixAnswers:
-        """Rebuild the answers from a draft (unknown keys are ignored)."""
-        return cls(**{key: value for key, value in stored.items() if key in _FIELD_NAMES})
-
-
-_FIELD_NAMES = tuple(f.name for f in fields(FixAnswers))
 
 
 def fixing(turn: FixTurn) -> FixAnswers:

@@ -8,8 +8,7 @@ told who handed over to whom.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -19,7 +18,7 @@ from bot.access import handles
 from bot.audience import PEOPLE, only
 from bot.context import BotContext
 from bot.editing import edit_pressed
-from bot.forms import Choice, Finished, Form, Outcome, Question, Refusal, Step, Turn
+from bot.forms import Choice, Finished, Form, FormAnswers, Outcome, Question, Refusal, Step, Turn
 from bot.forms.engine import CONFIRMING
 from bot.i18n import Translator
 from bot.jobs import kick_outbox
@@ -37,22 +36,12 @@ LINK, ISSUER, LEAVE = "link", "issuer", "leave"
 
 
 @dataclass
-class HandoverAnswers:
+class HandoverAnswers(FormAnswers):
     """Which organisation, and to whom."""
 
     organisation_id: int | None = None
     way: str | None = None
     successor_id: int | None = None
-
-    @classmethod
-    def from_dict(cls, stored: dict[str, Any]) -> HandoverAnswers:
-        """Rebuild the answers from a draft (unknown keys are ignored)."""
-        names = {f.name for f in fields(cls)}
-        return cls(**{key: value for key, value in stored.items() if key in names})
-
-    def to_dict(self) -> dict[str, Any]:
-        """The answers as a draft stores them."""
-        return asdict(self)
 
 
 HandoverTurn = Turn[HandoverAnswers]

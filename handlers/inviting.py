@@ -7,11 +7,10 @@ The invitation's one-time link is the form's last message, to be forwarded.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
-from typing import Any
+from dataclasses import dataclass
 
 from bot.audience import only
-from bot.forms import Choice, Finished, Form, Outcome, Question, Refusal, Step, Turn
+from bot.forms import Choice, Finished, Form, FormAnswers, Outcome, Question, Refusal, Step, Turn
 from bot.i18n import Translator
 from handlers import callbacks
 from handlers.callbacks import identifier
@@ -23,23 +22,13 @@ ROLES = (Role.ISSUER, Role.CONTACT, Role.COORDINATOR)
 
 
 @dataclass
-class InviteAnswers:
+class InviteAnswers(FormAnswers):
     """Whom to invite, into what."""
 
     locality_id: int | None = None
     role: str | None = None
     organisation_id: int | None = None
     unit_id: int | None = None
-
-    @classmethod
-    def from_dict(cls, stored: dict[str, Any]) -> InviteAnswers:
-        """Rebuild the answers from a draft (unknown keys are ignored)."""
-        names = {f.name for f in fields(cls)}
-        return cls(**{key: value for key, value in stored.items() if key in names})
-
-    def to_dict(self) -> dict[str, Any]:
-        """The answers as a draft stores them."""
-        return asdict(self)
 
 
 InviteTurn = Turn[InviteAnswers]

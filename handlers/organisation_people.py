@@ -8,11 +8,10 @@ or withdraws an open invitation.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
-from typing import Any
+from dataclasses import dataclass
 
 from bot.audience import only
-from bot.forms import Choice, Finished, Form, Outcome, Question, Refusal, Step, Turn
+from bot.forms import Choice, Finished, Form, FormAnswers, Outcome, Question, Refusal, Step, Turn
 from bot.forms.engine import CONFIRMING
 from bot.i18n import Translator
 from handlers import callbacks
@@ -29,22 +28,12 @@ REMOVE, REVOKE = "remove", "revoke"
 
 
 @dataclass
-class PeopleAnswers:
+class PeopleAnswers(FormAnswers):
     """Which organisation, what to do, and to whom."""
 
     organisation_id: int | None = None
     action: str | None = None
     target_id: int | None = None
-
-    @classmethod
-    def from_dict(cls, stored: dict[str, Any]) -> PeopleAnswers:
-        """Rebuild the answers from a draft (unknown keys are ignored)."""
-        names = {f.name for f in fields(cls)}
-        return cls(**{key: value for key, value in stored.items() if key in names})
-
-    def to_dict(self) -> dict[str, Any]:
-        """The answers as a draft stores them."""
-        return asdict(self)
 
 
 PeopleTurn = Turn[PeopleAnswers]

@@ -10,12 +10,12 @@ the command line's `kaikubot locality set` uses (bot.rules).
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from bot.audience import only
-from bot.forms import Choice, Finished, Form, Outcome, Question, Refusal, Step, Turn
+from bot.forms import Choice, Finished, Form, FormAnswers, Outcome, Question, Refusal, Step, Turn
 from bot.forms.engine import CONFIRMING
 from bot.i18n import Translator, choose_language, translator
 from bot.rules.background import normalise_postal_entries
@@ -56,7 +56,7 @@ _FINNISH_DATE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})\.?")
 
 
 @dataclass
-class SettingsAnswers:
+class SettingsAnswers(FormAnswers):
     """The locality's settings as stored when the form began, and as the coordinator set them."""
 
     locality_id: int | None = None
@@ -65,16 +65,6 @@ class SettingsAnswers:
     validity_months: int = 12
     pilot_end_date: str | None = None  # ISO date, as the draft stores it
     postal_codes: list[str] = field(default_factory=list)
-
-    @classmethod
-    def from_dict(cls, stored: dict[str, Any]) -> SettingsAnswers:
-        """Rebuild the answers from a draft (unknown keys are ignored)."""
-        names = {f.name for f in fields(cls)}
-        return cls(**{key: value for key, value in stored.items() if key in names})
-
-    def to_dict(self) -> dict[str, Any]:
-        """The answers as a draft stores them."""
-        return asdict(self)
 
     def current(self) -> dict[str, Any]:
         """The settings as they are in this form now."""

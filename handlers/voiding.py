@@ -4,12 +4,11 @@ data), a summary of what voiding does, and Confirm."""
 from __future__ import annotations
 
 import enum
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from bot.audience import only
-from bot.forms import Choice, Finished, Form, Outcome, Question, Refusal, Step, Turn
+from bot.forms import Choice, Finished, Form, FormAnswers, Outcome, Question, Refusal, Step, Turn
 from bot.forms.engine import CONFIRMING
 from bot.i18n import Translator
 from bot.rules.privacy import IdentifyingKind, find_identifying, looks_like_birth_date
@@ -41,7 +40,7 @@ class Reason(enum.StrEnum):
 
 
 @dataclass
-class VoidAnswers:
+class VoidAnswers(FormAnswers):
     """The issuance to void and why."""
 
     issuance_id: int = 0
@@ -51,16 +50,6 @@ class VoidAnswers:
     lost_number: str | None = None
     reason: str | None = None
     typed_reason: str | None = None
-
-    @classmethod
-    def from_dict(cls, stored: dict[str, Any]) -> VoidAnswers:
-        """Rebuild the answers from a draft (unknown keys are ignored)."""
-        known = {f.name for f in fields(cls)}
-        return cls(**{key: value for key, value in stored.items() if key in known})
-
-    def to_dict(self) -> dict[str, Any]:
-        """The answers as a draft stores them."""
-        return asdict(self)
 
 
 VoidTurn = Turn[VoidAnswers]

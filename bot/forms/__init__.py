@@ -3,13 +3,23 @@
 See README ("Declaring a form") for how; bot.forms.engine and bot.forms.handlers run them.
 """
 
-from bot.forms.declaration import Choice, Finished, Form, Outcome, Question, Refusal, Step
+from bot.forms.declaration import (
+    Choice,
+    Finished,
+    Form,
+    FormAnswers,
+    Outcome,
+    Question,
+    Refusal,
+    Step,
+)
 from bot.forms.engine import Turn, deleted
 
 __all__ = [
     "Choice",
     "Finished",
     "Form",
+    "FormAnswers",
     "Outcome",
     "Question",
     "Refusal",

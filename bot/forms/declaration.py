@@ -8,9 +8,10 @@ next step or `Finished`; they raise `Refusal` with a translated reason to refuse
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar, cast
 
 from telegram import InlineKeyboardMarkup
 
@@ -19,6 +20,8 @@ from bot.context import BotContext
 from bot.i18n import Translator
 
 if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
     from bot.forms.engine import Turn
 
 
@@ -36,6 +39,20 @@ class Answers(Protocol):
 
 
 A = TypeVar("A", bound=Answers)
+
+
+class FormAnswers:
+    """A base for a form's answers declared as a dataclass: stored as a dict of its fields."""
+
+    @classmethod
+    def from_dict(cls, stored: dict[str, Any]) -> Self:
+        """Rebuild the answers from a draft (unknown keys are ignored: a form may change)."""
+        names = getattr(cls, "__dataclass_fields__", {})
+        return cls(**{key: value for key, value in stored.items() if key in names})
+
+    def to_dict(self) -> dict[str, Any]:
+        """The answers as a draft stores them."""
+        return dataclasses.asdict(cast("DataclassInstance", self))
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
 
+from bot.forms.declaration import FormAnswers
 from bot.forms.engine import CONFIRMING
 from bot.rules.validity import valid_until
 from handlers import callbacks
@@ -52,7 +52,7 @@ BACKGROUND = (
 
 
 @dataclass
-class IssueAnswers:
+class IssueAnswers(FormAnswers):
     """Everything answered so far, and the locality's rules taken with the unit."""
 
     unit_id: int | None = None
@@ -77,15 +77,6 @@ class IssueAnswers:
     life_situation: str | None = None
     wellbeing: int | None = None
     mobile_card: bool | None = None
-
-    @classmethod
-    def from_dict(cls, stored: dict[str, Any]) -> IssueAnswers:
-        """Rebuild the answers from a draft (unknown keys are ignored)."""
-        return cls(**{key: value for key, value in stored.items() if key in _FIELD_NAMES})
-
-    def to_dict(self) -> dict[str, Any]:
-        """The answers as a draft stores them."""
-        return asdict(self)
 
     def background(self) -> Background:
         """The background data, once the mandatory answers are in."""
@@ -113,6 +104,3 @@ def validity_end(form: IssueAnswers, issued_on: date) -> date:
     """The last valid day of a card issued today under the locality's rules."""
     pilot_end = date.fromisoformat(form.pilot_end) if form.pilot_end else None
     return valid_until(issued_on, form.validity_months, pilot_end)
-
-
-_FIELD_NAMES = tuple(f.name for f in fields(IssueAnswers))

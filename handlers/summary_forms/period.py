@@ -8,11 +8,10 @@ session of its own: a long period never holds the writer.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
-from typing import Any
+from dataclasses import dataclass
 
 from bot.audience import only
-from bot.forms import Finished, Form, Outcome, Question, Refusal, Step, Turn
+from bot.forms import Finished, Form, FormAnswers, Outcome, Question, Refusal, Step, Turn
 from bot.i18n import Translator
 from bot.rules import privacy
 from bot.summaries.ranges import RangeRefused, besides_dates, example, parse_period, reason
@@ -25,20 +24,10 @@ from storage.summaries import Period
 
 
 @dataclass
-class RangeAnswers:
+class RangeAnswers(FormAnswers):
     """The coordinator's locality (the period itself is never stored: it ends the form)."""
 
     locality_id: int | None = None
-
-    @classmethod
-    def from_dict(cls, stored: dict[str, Any]) -> RangeAnswers:
-        """Rebuild the answers from a draft (unknown keys are ignored)."""
-        names = {f.name for f in fields(cls)}
-        return cls(**{key: value for key, value in stored.items() if key in names})
-
-    def to_dict(self) -> dict[str, Any]:
-        """The answers as a draft stores them."""
-        return asdict(self)
 
 
 RangeTurn = Turn[RangeAnswers]

@@ -8,14 +8,13 @@ at once (bot.summaries.delivery); "None" ends the scheduled summaries, confirmed
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime, time
-from typing import Any
 
 from babel.dates import format_time
 
 from bot.audience import only
-from bot.forms import Choice, Finished, Form, Outcome, Question, Refusal, Step, Turn
+from bot.forms import Choice, Finished, Form, FormAnswers, Outcome, Question, Refusal, Step, Turn
 from bot.forms.engine import CONFIRMING
 from bot.i18n import Translator
 from bot.summaries import delivery
@@ -31,7 +30,7 @@ LAST_DAY = 28
 
 
 @dataclass
-class ScheduleAnswers:
+class ScheduleAnswers(FormAnswers):
     """The schedule being chosen (from the stored one)."""
 
     locality_id: int | None = None
@@ -39,16 +38,6 @@ class ScheduleAnswers:
     weekday: int | None = None  # 0 = Monday
     day_of_month: int | None = None
     hour: int = DEFAULT_HOUR
-
-    @classmethod
-    def from_dict(cls, stored: dict[str, Any]) -> ScheduleAnswers:
-        """Rebuild the answers from a draft (unknown keys are ignored)."""
-        names = {f.name for f in fields(cls)}
-        return cls(**{key: value for key, value in stored.items() if key in names})
-
-    def to_dict(self) -> dict[str, Any]:
-        """The answers as a draft stores them."""
-        return asdict(self)
 
 
 ScheduleTurn = Turn[ScheduleAnswers]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.app import build_application, start_up
 from bot.audience import PEOPLE
 from bot.context import KaikuApplication
-from bot.forms import Choice, Finished, Form, Outcome, Question, Refusal, Step, Turn
+from bot.forms import Choice, Finished, Form, FormAnswers, Outcome, Question, Refusal, Step, Turn
 from bot.forms.engine import CONFIRMING
 from bot.forms.handlers import FormEngine
 from bot.i18n import Translator
@@ -31,17 +31,10 @@ IN_SCOPE = {"yes": True}
 
 
 @dataclass
-class PetAnswers:
+class PetAnswers(FormAnswers):
     name: str | None = None
     kind: str | None = None
     photo: str | None = None
-
-    @classmethod
-    def from_dict(cls, stored: dict[str, Any]) -> PetAnswers:
-        return cls(**stored)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 PetTurn = Turn[PetAnswers]
