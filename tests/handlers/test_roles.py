@@ -438,6 +438,7 @@ async def test_a_coordinator_sees_only_their_own_localitys_organisations_and_uni
     await coordinator.click(organisation)
     assert coordinator.buttons() == [*units, "« Back", "Cancel"]
     await coordinator.click(units[0])
+    await coordinator.click("English")
 
     assert f"card issuer at {units[0]} ({organisation})" in coordinator.last_reply().text
     async with app.services.database.read() as session:
