@@ -24,6 +24,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("cards", N_("Cards issued lately: correct or void an issuance"), PEOPLE),
     Command("practice", N_("Practise the card form: nothing is stored"), PEOPLE),
     Command("invite", N_("Invite someone into a role"), only(Role.COORDINATOR)),
+    Command("invitations", N_("Open invitations: revoke one"), only(Role.COORDINATOR)),
     Command("summary", N_("Summary of the cards issued in your locality"), only(Role.COORDINATOR)),
     Command("range", N_("Summary of the days you type"), only(Role.COORDINATOR)),
     Command("schedule", N_("When you get the summary without asking"), only(Role.COORDINATOR)),

@@ -19,6 +19,7 @@ from handlers.contact import CONTACT
 from handlers.correcting import CORRECTING
 from handlers.forgetting import FORGETTING
 from handlers.handover import HANDOVER
+from handlers.invitation_list import INVITATION_LIST
 from handlers.inviting import INVITING
 from handlers.issuing import ISSUING
 from handlers.organisation_people import ORGANISATION_PEOPLE
@@ -39,6 +40,7 @@ def register(application: KaikuApplication) -> None:
         [
             ISSUING,
             INVITING,
+            INVITATION_LIST,
             CORRECTING,
             VOIDING,
             PRACTICE,

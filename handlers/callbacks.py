@@ -15,6 +15,8 @@ ISSUE_AGAIN = "issue:again"
 # A person's own work details, and a contact person handing their role over.
 CONTACT = "contact"
 HANDOVER = "handover"
+# A coordinator's open invitations (/invitations), a form.
+INVITATIONS = "invlist"
 # A contact person managing their organisation's people.
 PEOPLE = "people"
 # /forgetme's confirmation.
@@ -55,6 +57,7 @@ PREFIXES = (
     CONTACT,
     HANDOVER,
     PEOPLE,
+    INVITATIONS,
     FORGET,
     TAKEOVER,
     GUIDE_AREA,

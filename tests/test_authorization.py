@@ -32,6 +32,7 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "/cancel": (N, Y, Y, Y, N, Y),
     "/me": (N, Y, Y, Y, N, Y),
     "/invite": (N, N, N, Y, N, Y),
+    "/invitations": (N, N, N, Y, N, Y),
     "/issue": (N, Y, N, N, N, N),
     "/settings": (N, N, N, Y, N, Y),
     "language": (N, Y, Y, Y, N, Y),
@@ -39,6 +40,7 @@ MATRIX: dict[str, tuple[str, ...]] = {
     # answers may name, its scope, is checked at every step: tests/forms, tests/handlers.)
     "iss": (N, N, N, N, N, N),
     "inv": (N, N, N, N, N, N),
+    "invlist": (N, N, N, N, N, N),
     "set": (N, N, N, N, N, N),
     "issue:again": (N, Y, N, N, N, N),
     # Guideline answers: everyone with a role; a vote on no question of one's own is expired.
@@ -96,6 +98,7 @@ PAYLOADS = {
     "language": "language:en",
     "iss": "iss:0:kind:new",
     "inv": "inv:1:unit:{unit}",
+    "invlist": "invlist:1:revoke:1",
     "set": "set:1:setting:validity",
     "issue:again": "issue:again",
     "guide:area": "guide:area:card",
