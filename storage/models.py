@@ -378,6 +378,8 @@ class OutboxMessage(Base):
     # "message" sends `text`; "commands" refreshes the person's command menu.
     kind: Mapped[str] = mapped_column(String(20), default="message")
     text: Mapped[str] = mapped_column(Text, default="")
+    # Inline buttons under the text, as rows of [label, callback data] (none for most).
+    buttons: Mapped[list[Any] | None] = mapped_column(JSON)
     status: Mapped[OutboxStatus] = mapped_column(
         Enum(
             OutboxStatus,

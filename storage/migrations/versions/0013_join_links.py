@@ -1,4 +1,5 @@
-"""join links: one link for a unit's staff, with a cap and an expiry, and the join requests
+"""join links: one link for a unit's staff, with a cap and an expiry, and the join requests;
+outbox messages may carry buttons (an approver's Approve / Decline)
 
 Revision ID: 0013
 Revises: 0011
@@ -68,9 +69,13 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_join_request_state", "join_request", ["state"], unique=False)
+    with op.batch_alter_table("outbox_message") as batch:
+        batch.add_column(sa.Column("buttons", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("outbox_message") as batch:
+        batch.drop_column("buttons")
     op.drop_index("ix_join_request_state", table_name="join_request")
     op.drop_table("join_request")
     op.drop_table("join_link")
