@@ -38,6 +38,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("contacts", N_("Whom to ask: contact persons and coordinators"), PEOPLE),
     Command("contact", N_("Your work details and what colleagues see"), PEOPLE),
     Command("people", N_("Your organisation's units, issuers and invitations"), only(Role.CONTACT)),
+    Command(
+        "joinlink",
+        N_("One link through which a unit's staff join"),
+        only(Role.CONTACT, Role.COORDINATOR),
+    ),
     Command("handover", N_("Leaving the contact person role: hand it over"), only(Role.CONTACT)),
     Command("me", N_("Your roles and what I store about you"), PEOPLE),
     Command("language", N_("Choose the language: suomi, svenska, English"), PEOPLE),

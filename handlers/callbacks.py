@@ -17,6 +17,9 @@ CONTACT = "contact"
 HANDOVER = "handover"
 # A coordinator's open invitations (/invitations), a form.
 INVITATIONS = "invlist"
+# Join links: the /joinlink form, and an approver's "joinreq:<approve|decline>:<request id>".
+JOIN_LINK = "joinlink"
+JOIN_REQUEST = "joinreq"
 # A contact person managing their organisation's people.
 PEOPLE = "people"
 # /forgetme's confirmation.
@@ -58,6 +61,8 @@ PREFIXES = (
     HANDOVER,
     PEOPLE,
     INVITATIONS,
+    JOIN_LINK,
+    JOIN_REQUEST,
     FORGET,
     TAKEOVER,
     GUIDE_AREA,

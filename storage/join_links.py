@@ -133,7 +133,7 @@ async def units_for(session: AsyncSession, person: Person) -> list[tuple[Unit, O
         )
         .order_by(Organisation.name, Unit.name)
     )
-    return [(unit, organisation) for unit, organisation in rows.tuples()]
+    return [(unit, organisation) for unit, organisation in rows]
 
 
 async def approvers(session: AsyncSession, organisation: Organisation) -> list[Person]:

@@ -56,6 +56,11 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "/contacts": (N, Y, Y, Y, N, Y),
     "/handover": (N, N, Y, N, N, N),
     "/people": (N, N, Y, N, N, N),
+    # Join links: made by contact persons and coordinators; a decision on a request that is
+    # not within one's scope (or does not exist) has expired.
+    "/joinlink": (N, N, Y, Y, N, Y),
+    "joinlink": (N, N, N, N, N, N),
+    "joinreq": (N, N, N, N, N, N),
     # Anyone may ask to be forgotten (the last holder of a post is told to hand it over).
     "/forgetme": (N, Y, Y, Y, N, Y),
     "forget": (N, N, N, N, N, N),
@@ -99,6 +104,8 @@ PAYLOADS = {
     "iss": "iss:0:kind:new",
     "inv": "inv:1:unit:{unit}",
     "invlist": "invlist:1:revoke:1",
+    "joinlink": "joinlink:1:unit:{unit}",
+    "joinreq": "joinreq:approve:999999",
     "set": "set:1:setting:validity",
     "issue:again": "issue:again",
     "guide:area": "guide:area:card",
