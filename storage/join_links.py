@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit, contact_details, people
@@ -231,7 +231,7 @@ async def use(
         action="request",
         entity="join_request",
         entity_id=request.id,
-        after={"join_link_id": link.id, "telegram_id": telegram_id},
+        after={"join_link_id": link.id},
     )
     return Joined(link=link, unit=unit, organisation=organisation, request=request)
 
@@ -315,3 +315,8 @@ async def decide(
         after={"state": request.state},
     )
     return Decided(request=request, decided_now=True, decider=decider, person=admitted)
+
+
+async def forget(session: AsyncSession, telegram_id: int) -> None:
+    """Remove a forgotten person's join requests (their name and Telegram id are in them)."""
+    await session.execute(delete(JoinRequest).where(JoinRequest.telegram_id == telegram_id))

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from storage import invitations, join_links, people
+from storage import forgetting, invitations, join_links, people
 from storage.db import Database
 from storage.invitations import RedemptionRefused
 from storage.join_links import JoinError, JoinRefused
@@ -161,3 +161,23 @@ async def test_the_first_decision_wins_and_the_second_learns_who_made_it(
     assert stored.state == "declined"
     assert actions.count("decline") == 1
     assert "approve" not in actions
+
+
+async def test_a_forgotten_persons_join_requests_go_with_their_name(
+    database: Database, espoo: Network
+) -> None:
+    code = await new_link(database, espoo)
+    someone = await add_person(database, 500, "Sanna", (Role.ISSUER, espoo.units["helpline"]))
+    await use(database, code, 500)
+
+    async with database.write() as session:
+        person = await people.by_id(session, someone)
+        assert person is not None
+        await forgetting.forget(session, person)
+        await session.commit()
+
+    async with database.read() as session:
+        left = list(await session.scalars(select(JoinRequest)))
+        names = [str(event.after) for event in await session.scalars(select(AuditEvent))]
+    assert left == []
+    assert not any("P500" in name for name in names)
