@@ -47,6 +47,8 @@ class JoinLinkAnswers:
     """Which unit, for how many, for how long, and whether people are admitted at once."""
 
     unit_id: int | None = None
+    organisation_id: int | None = None
+    locality_id: int | None = None
     cap: int | None = None
     days: int | None = None
     admit_at_once: bool | None = None
@@ -100,8 +102,21 @@ async def ask_unit(turn: JoinTurn) -> Question:
 async def choose_unit(turn: JoinTurn, value: str) -> Outcome:
     """Take the unit."""
     turn.answers.unit_id = identifier(value)
-    await _chosen(turn)
+    _unit, organisation = await _chosen(turn)
+    turn.answers.organisation_id = organisation.id
+    turn.answers.locality_id = organisation.locality_id
     return turn.go(AWAITING_CAP)
+
+
+def out_of_scope(turn: JoinTurn) -> str | None:
+    """The maker must still be the organisation's contact person or the locality's
+    coordinator, at every step."""
+    answers, person = turn.answers, turn.person
+    if answers.organisation_id is None or person is None:
+        return None
+    if join_links.in_scope(person, answers.organisation_id, answers.locality_id or 0):
+        return None
+    return turn.t.gettext("You may no longer make links for this unit, so nothing was made.")
 
 
 def _whole_number(turn: JoinTurn, value: str, largest: int) -> int:
@@ -255,6 +270,7 @@ JOINING: Form[JoinLinkAnswers] = Form(
     summary=summary,
     confirm=confirm,
     editable=lambda turn: [],
+    out_of_scope=out_of_scope,
 )
 
 

@@ -146,10 +146,17 @@ async def approvers(session: AsyncSession, organisation: Organisation) -> list[P
 
 
 def may_decide(person: Person, organisation: Organisation) -> bool:
-    """Whether the person is the organisation's contact person or the locality's coordinator."""
+    """Whether the person is the organisation's contact person or the locality's coordinator
+    (who make its join links and decide on their requests)."""
+    return in_scope(person, organisation.id, organisation.locality_id)
+
+
+def in_scope(person: Person, organisation_id: int, locality_id: int) -> bool:
+    """Whether the person is contact person of the organisation or coordinator of the
+    locality."""
     return any(
-        (a.role is Role.CONTACT and a.organisation_id == organisation.id)
-        or (a.role is Role.COORDINATOR and a.locality_id == organisation.locality_id)
+        (a.role is Role.CONTACT and a.organisation_id == organisation_id)
+        or (a.role is Role.COORDINATOR and a.locality_id == locality_id)
         for a in person.roles
     )
 

@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 
 from bot.context import KaikuApplication
-from storage import people
+from storage import handovers, people
 from storage.models import AuditEvent, JoinLink, JoinRequest, Role
 from tests.support.network import Network, add_person
 from tests.support.simulator import SimulatedUser, TelegramSimulator
@@ -169,3 +169,35 @@ async def test_a_decision_outside_ones_scope_has_expired(
         still = await session.get(JoinRequest, request.id)
     assert still is not None
     assert still.state == "pending"
+
+
+async def test_a_maker_who_loses_the_role_mid_form_makes_no_link(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network
+) -> None:
+    kalle = await sim.user("Kalle", language_code="en")
+    await add_person(
+        app.services.database,
+        kalle.id,
+        "Kalle",
+        (Role.CONTACT, espoo.organisations["social"]),
+        (Role.CONTACT, espoo.organisations["red_cross"]),
+        language="en",
+    )
+    await kalle.send("/joinlink")
+    await kalle.click("Family centre (Social services)")
+    await kalle.send("4")
+    await kalle.click("7")
+    await kalle.click("Admit at once")
+    async with app.services.database.write() as session:
+        maker = await people.by_telegram_id(session, kalle.id)
+        assert maker is not None
+        await handovers.withdraw(
+            session, maker, Role.CONTACT, organisation_id=espoo.organisations["social"], actor=None
+        )
+        await session.commit()
+
+    await kalle.click("Confirm")
+
+    assert "You may no longer make links for this unit" in kalle.last_reply().text
+    async with app.services.database.read() as session:
+        assert list(await session.scalars(select(JoinLink))) == []
