@@ -1,7 +1,9 @@
-"""/invitations: a coordinator sees the locality's open invitations and revokes one.
+"""/invitations: a coordinator sees the locality's open invitations and join links, and
+revokes one invitation or stops one link.
 
 Declared on the form engine: the listing is the first question, each invitation with a Revoke
-button; Revoke is confirmed, stored (and audited) by storage.invitations.revoke.
+button and each join link with a Stop button; either is confirmed, then stored and audited
+(storage.invitations.revoke, storage.join_links.stop).
 """
 
 from __future__ import annotations
@@ -16,21 +18,22 @@ from bot.i18n import Translator
 from handlers import callbacks
 from handlers.callbacks import identifier
 from handlers.wording import role_with_scope
-from storage import invitations, people, scopes
-from storage.models import Invitation, Role
+from storage import invitations, join_links, people, scopes
+from storage.models import Invitation, JoinLink, Organisation, Role, Unit
 
 CHOOSING_INVITATION = "CHOOSING_INVITATION"
-REVOKE = "revoke"
+REVOKE, STOP = "revoke", "stop"
 # A message and a keyboard stay readable: the newest invitations are shown, the rest counted.
 SHOWN = 20
 
 
 @dataclass
 class InvitationListAnswers:
-    """Whose locality, and which invitation to revoke."""
+    """Whose locality, and which invitation to revoke or join link to stop."""
 
     locality_id: int | None = None
     invitation_id: int | None = None
+    link_id: int | None = None
 
     @classmethod
     def from_dict(cls, stored: dict[str, Any]) -> InvitationListAnswers:
@@ -52,10 +55,15 @@ async def open_invitations(turn: ListTurn) -> list[Invitation]:
     return [invitation for invitation in found if invitations.state(invitation) == "open"]
 
 
+async def open_links(turn: ListTurn) -> list[tuple[JoinLink, Unit, Organisation]]:
+    """The locality's join links that still let people in, newest first."""
+    return await join_links.open_of_locality(turn.context.session, turn.answers.locality_id or 0)
+
+
 async def start(turn: ListTurn) -> Outcome:
     """The coordinator's own locality; nothing open, nothing to ask."""
     turn.answers.locality_id = scopes.coordinated_locality(turn.person)
-    if not await open_invitations(turn):
+    if not await open_invitations(turn) and not await open_links(turn):
         return Finished(
             turn.t.gettext(
                 "Your network has no open invitations. /invite makes one; used, expired and "
@@ -91,11 +99,11 @@ async def line(turn: ListTurn, invitation: Invitation) -> str:
 
 
 async def ask_invitation(turn: ListTurn) -> Question:
-    """The open invitations, each with its Revoke button."""
+    """The open invitations and join links, each with its Revoke or Stop button."""
     t = turn.t
     pending = await open_invitations(turn)
     shown = pending[:SHOWN]
-    lines = [t.gettext("Open invitations of your network:")]
+    lines = [t.gettext("Open invitations of your network:")] if shown else []
     lines += [await line(turn, invitation) for invitation in shown]
     if len(pending) > len(shown):
         more = len(pending) - len(shown)
@@ -109,6 +117,26 @@ async def ask_invitation(turn: ListTurn) -> Question:
     rows = [
         [Choice(t.gettext("Revoke #{number}").format(number=i.id), REVOKE, i.id)] for i in shown
     ]
+    links = (await open_links(turn))[:SHOWN]
+    if links:
+        lines += [*([""] if lines else []), t.gettext("Open join links:")]
+    zone = turn.context.settings.zone
+    for link, unit, organisation in links:
+        lines.append(
+            t.gettext(
+                "• link #{number}: {unit} ({organisation}), used {uses} of {cap}, expires on {date}"
+            ).format(
+                number=link.id,
+                unit=unit.name,
+                organisation=organisation.name,
+                uses=t.number(link.uses),
+                cap=t.number(link.cap),
+                date=t.date(link.expires_at.astimezone(zone).date()),
+            )
+        )
+        rows.append(
+            [Choice(t.gettext("Stop link #{number}").format(number=link.id), STOP, link.id)]
+        )
     return Question("\n".join(lines), rows)
 
 
@@ -117,12 +145,26 @@ async def choose_revoke(turn: ListTurn, value: str) -> Outcome:
     chosen = identifier(value)
     if chosen not in {invitation.id for invitation in await open_invitations(turn)}:
         raise Refusal(turn.t.gettext("Please choose one of the buttons."))
-    turn.answers.invitation_id = chosen
+    turn.answers.invitation_id, turn.answers.link_id = chosen, None
+    return turn.go(CONFIRMING)
+
+
+async def choose_stop(turn: ListTurn, value: str) -> Outcome:
+    """Stop an open join link (confirmed first)."""
+    chosen = identifier(value)
+    if chosen not in {link.id for link, _, _ in await open_links(turn)}:
+        raise Refusal(turn.t.gettext("Please choose one of the buttons."))
+    turn.answers.invitation_id, turn.answers.link_id = None, chosen
     return turn.go(CONFIRMING)
 
 
 async def summary(turn: ListTurn) -> str:
     """What Confirm will do."""
+    if turn.answers.link_id is not None:
+        return turn.t.gettext(
+            "Stop join link #{number}? No one can use it any more; requests already made can "
+            "still be decided."
+        ).format(number=turn.answers.link_id)
     return turn.t.gettext(
         "Revoke invitation #{number}? Its link stops working; whoever has it is told it was "
         "withdrawn if they try it."
@@ -132,6 +174,18 @@ async def summary(turn: ListTurn) -> str:
 async def confirm(turn: ListTurn) -> Outcome:
     """Revoke the invitation, unless it was used, revoked or expired meanwhile."""
     t, answers = turn.t, turn.answers
+    if answers.link_id is not None:
+        stopped = await join_links.stop(
+            turn.context.session,
+            answers.link_id,
+            locality_id=answers.locality_id or 0,
+            actor=turn.person,
+        )
+        if stopped is None:
+            return Finished(t.gettext("That join link no longer works: nothing to stop."))
+        return Finished(
+            t.gettext("Join link #{number} was stopped.").format(number=answers.link_id)
+        )
     if answers.invitation_id not in {i.id for i in await open_invitations(turn)}:
         return Finished(t.gettext("That invitation is no longer open: nothing to revoke."))
     await invitations.revoke(
@@ -158,7 +212,9 @@ INVITATION_LIST: Form[InvitationListAnswers] = Form(
     title=title,
     start=start,
     steps={
-        CHOOSING_INVITATION: Step(ask_invitation, pressed={REVOKE: choose_revoke}),
+        CHOOSING_INVITATION: Step(
+            ask_invitation, pressed={REVOKE: choose_revoke, STOP: choose_stop}
+        ),
     },
     summary=summary,
     confirm=confirm,

@@ -327,3 +327,45 @@ async def decide(
 async def forget(session: AsyncSession, telegram_id: int) -> None:
     """Remove a forgotten person's join requests (their name and Telegram id are in them)."""
     await session.execute(delete(JoinRequest).where(JoinRequest.telegram_id == telegram_id))
+
+
+async def open_of_locality(
+    session: AsyncSession, locality_id: int
+) -> list[tuple[JoinLink, Unit, Organisation]]:
+    """A locality's join links that still let people in (not stopped, expired or full),
+    newest first, each with its unit and organisation."""
+    rows = await session.execute(
+        select(JoinLink, Unit, Organisation)
+        .join(Unit, JoinLink.unit_id == Unit.id)
+        .join(Organisation, Unit.organisation_id == Organisation.id)
+        .where(
+            Organisation.locality_id == locality_id,
+            JoinLink.revoked_at.is_(None),
+            JoinLink.expires_at > utcnow(),
+            JoinLink.uses < JoinLink.cap,
+        )
+        .order_by(JoinLink.id.desc())
+    )
+    return [(link, unit, organisation) for link, unit, organisation in rows]
+
+
+async def stop(
+    session: AsyncSession, link_id: int, *, locality_id: int, actor: Person | None
+) -> JoinLink | None:
+    """Stop one of the locality's open join links (requests already made stay to be decided);
+    None if there is no such open link."""
+    found = {link.id: link for link, _, _ in await open_of_locality(session, locality_id)}
+    link = found.get(link_id)
+    if link is None:
+        return None
+    link.revoked_at = utcnow()
+    audit.record(
+        session,
+        actor=actor,
+        action="revoke",
+        entity="join_link",
+        entity_id=link.id,
+        before={"revoked_at": None},
+        after={"revoked_at": link.revoked_at.isoformat()},
+    )
+    return link

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.context import KaikuApplication
-from storage import invitations
+from storage import invitations, join_links, people
 from storage.models import AuditEvent, Invitation, Role, utcnow
 from tests.support.network import Network, add_person
 from tests.support.simulator import SimulatedUser, TelegramSimulator
@@ -140,3 +140,34 @@ async def test_the_listing_is_in_finnish_for_a_finnish_coordinator(
 
     assert user.last_reply().text.startswith("Verkostosi avoimet kutsut:")
     assert user.buttons()[0] == f"Peru #{number}"
+
+
+async def test_a_coordinator_stops_an_open_join_link(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network
+) -> None:
+    kaisa = await coordinator(sim, app, espoo, "Kaisa", "espoo")
+    async with app.services.database.write() as session:
+        maker = await people.by_telegram_id(session, kaisa.id)
+        assert maker is not None
+        link, code = await join_links.create(
+            session,
+            unit_id=espoo.units["family"],
+            cap=30,
+            days=7,
+            admit_at_once=True,
+            created_by=maker,
+        )
+        await session.commit()
+
+    await kaisa.send("/invitations")
+    listing = kaisa.last_reply().text
+    assert listing.startswith("Open join links:")
+    assert f"link #{link.id}: Family centre (Social services), used 0 of 30, expires on" in listing
+    await kaisa.click(f"Stop link #{link.id}")
+    assert f"Stop join link #{link.id}?" in kaisa.last_reply().text
+    await kaisa.click("Confirm")
+
+    assert kaisa.last_reply().text.endswith(f"Join link #{link.id} was stopped.")
+    newcomer = await sim.user("Niina", language_code="en")
+    await newcomer.send(f"/start {code}")
+    assert newcomer.last_reply().text.startswith("This invitation has been withdrawn.")

@@ -181,3 +181,30 @@ async def test_a_forgotten_persons_join_requests_go_with_their_name(
         names = [str(event.after) for event in await session.scalars(select(AuditEvent))]
     assert left == []
     assert not any("P500" in name for name in names)
+
+
+async def test_a_stopped_link_lets_no_one_in_and_only_its_localitys_coordinator_stops_it(
+    database: Database, espoo: Network
+) -> None:
+    code = await new_link(database, espoo)
+    async with database.write() as session:
+        ((link, unit, _organisation),) = await join_links.open_of_locality(
+            session, espoo.localities["espoo"]
+        )
+        assert unit.id == espoo.units["family"]
+        assert await join_links.open_of_locality(session, espoo.localities["vantaa"]) == []
+        assert (
+            await join_links.stop(
+                session, link.id, locality_id=espoo.localities["vantaa"], actor=None
+            )
+            is None
+        )
+        stopped = await join_links.stop(
+            session, link.id, locality_id=espoo.localities["espoo"], actor=None
+        )
+        await session.commit()
+
+    assert stopped is not None
+    assert await refusal(database, code, 600) is RedemptionRefused.REVOKED
+    async with database.read() as session:
+        assert await join_links.open_of_locality(session, espoo.localities["espoo"]) == []
