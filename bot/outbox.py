@@ -8,6 +8,7 @@ import warnings
 from datetime import timedelta
 
 from aiolimiter import AsyncLimiter
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 from telegram.warnings import PTBDeprecationWarning
@@ -88,7 +89,7 @@ class OutboxCourier:
                 person = await people.by_telegram_id(session, message.chat_id)
             await set_person_menu(bot, message.chat_id, person, self._default_language)
         else:
-            await bot.send_message(message.chat_id, message.text)
+            await bot.send_message(message.chat_id, message.text, reply_markup=markup(message))
 
     async def _record(
         self, message_id: int, outcome: str, error: str = "", wait: timedelta | None = None
@@ -109,3 +110,15 @@ class OutboxCourier:
             await session.commit()
         if outcome != "sent":
             log.warning("outbox message %s: %s %s", message_id, outcome, error)
+
+
+def markup(message: OutboxMessage) -> InlineKeyboardMarkup | None:
+    """The message's stored buttons as Telegram's inline keyboard, if it has any."""
+    if not message.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+            for row in message.buttons
+        ]
+    )

@@ -12,6 +12,7 @@ from handlers import (
     guideline,
     handover,
     invitations,
+    joining,
     me,
     summaries,
 )
@@ -19,8 +20,10 @@ from handlers.contact import CONTACT
 from handlers.correcting import CORRECTING
 from handlers.forgetting import FORGETTING
 from handlers.handover import HANDOVER
+from handlers.invitation_list import INVITATION_LIST
 from handlers.inviting import INVITING
 from handlers.issuing import ISSUING
+from handlers.joining import JOINING
 from handlers.organisation_people import ORGANISATION_PEOPLE
 from handlers.practice import PRACTICE
 from handlers.settings import SETTING
@@ -39,6 +42,8 @@ def register(application: KaikuApplication) -> None:
         [
             ISSUING,
             INVITING,
+            INVITATION_LIST,
+            JOINING,
             CORRECTING,
             VOIDING,
             PRACTICE,
@@ -59,6 +64,7 @@ def register(application: KaikuApplication) -> None:
     application.add_handlers(summaries.build())
     application.add_handlers(contacts.build())
     application.add_handlers(handover.build())
+    application.add_handlers(joining.build())
     application.add_handlers(cards.build())
     # Guideline answers take a registered person's free text, so they come after every
     # conversation (a form waiting for an answer wins) and just before the catch-all.

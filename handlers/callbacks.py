@@ -15,6 +15,11 @@ ISSUE_AGAIN = "issue:again"
 # A person's own work details, and a contact person handing their role over.
 CONTACT = "contact"
 HANDOVER = "handover"
+# A coordinator's open invitations (/invitations), a form.
+INVITATIONS = "invlist"
+# Join links: the /joinlink form, and an approver's "joinreq:<approve|decline>:<request id>".
+JOIN_LINK = "joinlink"
+JOIN_REQUEST = "joinreq"
 # A contact person managing their organisation's people.
 PEOPLE = "people"
 # /forgetme's confirmation.
@@ -55,6 +60,9 @@ PREFIXES = (
     CONTACT,
     HANDOVER,
     PEOPLE,
+    INVITATIONS,
+    JOIN_LINK,
+    JOIN_REQUEST,
     FORGET,
     TAKEOVER,
     GUIDE_AREA,

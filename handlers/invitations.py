@@ -1,4 +1,5 @@
-"""Invitations in chat: /start <code> redeems one (coordinators create them with /invite)."""
+"""Invitations in chat: /start <code> redeems one (coordinators create them with /invite); a
+join link's code ("J-…") goes to handlers/joining.py."""
 
 from __future__ import annotations
 
@@ -18,10 +19,10 @@ from bot.audience import ANYONE, only
 from bot.context import BotContext
 from bot.i18n import Translator, choose_language, translator
 from bot.jobs import kick_outbox
-from handlers import handover
+from handlers import handover, joining
 from handlers.basics import help_text
 from handlers.wording import role_with_scope
-from storage import handovers, invitations, outbox, people, scopes
+from storage import handovers, invitations, join_links, outbox, people, scopes
 from storage.invitations import RedemptionError, RedemptionRefused
 from storage.models import Person, Role
 from storage.scopes import RoleDescription
@@ -47,7 +48,9 @@ def typed_code(text: str) -> str | None:
         return link[1]
     start = _START.fullmatch(text)
     code = start[1] if start else text
-    return code if invitations.looks_like_code(code) else None
+    if invitations.looks_like_code(code) or join_links.looks_like_code(code):
+        return code
+    return None
 
 
 class _InvitationText(filters.MessageFilter):
@@ -107,6 +110,12 @@ async def redeem(update: Update, context: BotContext, code: str) -> None:
     """Bring the sender into the role the code gives, or say why not."""
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
+        return
+    if join_links.looks_like_code(code):
+        refused = await joining.use_link(update, context, code)
+        if refused is not None:
+            reason, until = refused
+            await message.reply_text(refusal_text(context.t, reason, until, context.settings.zone))
         return
     session = context.session
     display_name = " ".join(filter(None, [user.first_name, user.last_name])) or str(user.id)

@@ -1,7 +1,8 @@
 """/invite: a coordinator invites someone into a role, declared on the form engine.
 
 The role, then (for a contact person or an issuer) the organisation and the unit, each a button
-of what the coordinator's own locality holds; a coordinator invitation is confirmed first.
+of what the coordinator's own locality holds; last the language of the invitation text (the
+invited person's; the coordinator's by default). A coordinator invitation is confirmed first.
 The invitation's one-time link is the form's last message, to be forwarded.
 """
 
@@ -9,9 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from babel import Locale
+
 from bot.audience import only
 from bot.forms import Choice, Finished, Form, FormAnswers, Outcome, Question, Refusal, Step, Turn
-from bot.i18n import Translator
+from bot.i18n import Translator, translator
+from bot.settings import SUPPORTED_LANGUAGES
 from handlers import callbacks
 from handlers.callbacks import identifier
 from handlers.wording import role_name, role_with_scope
@@ -29,6 +33,7 @@ class InviteAnswers(FormAnswers):
     role: str | None = None
     organisation_id: int | None = None
     unit_id: int | None = None
+    language: str | None = None
 
 
 InviteTurn = Turn[InviteAnswers]
@@ -36,6 +41,7 @@ InviteTurn = Turn[InviteAnswers]
 CHOOSING_ROLE = "CHOOSING_ROLE"
 CHOOSING_ORGANISATION = "CHOOSING_ORGANISATION"
 CHOOSING_UNIT = "CHOOSING_UNIT"
+CHOOSING_LANGUAGE = "CHOOSING_LANGUAGE"
 CONFIRMING = "CONFIRMING"
 
 
@@ -72,7 +78,7 @@ async def choose_role(turn: InviteTurn, value: str) -> Outcome:
         raise Refusal(turn.t.gettext("Please choose one of the buttons."))
     turn.answers.role = value
     if value == Role.COORDINATOR:
-        return turn.go(CONFIRMING)
+        return turn.go(CHOOSING_LANGUAGE)
     if not await scopes.organisations_of(turn.context.session, turn.answers.locality_id or 0):
         return Finished(
             turn.t.gettext(
@@ -102,7 +108,7 @@ async def choose_organisation(turn: InviteTurn, value: str) -> Outcome:
         raise Refusal(turn.t.gettext("Please choose one of the buttons."))
     answers.organisation_id = organisation.id
     if answers.role == Role.CONTACT:
-        return await create(turn)
+        return turn.go(CHOOSING_LANGUAGE)
     if not await scopes.units_of(session, organisation.id):
         return Finished(
             turn.t.gettext("{organisation} has no units yet. Add one first.").format(
@@ -121,7 +127,7 @@ async def ask_unit(turn: InviteTurn) -> Question:
 
 
 async def choose_unit(turn: InviteTurn, value: str) -> Outcome:
-    """Take the unit and make the issuer's invitation."""
+    """Take the unit."""
     answers = turn.answers
     unit = await scopes.unit_in_locality(
         turn.context.session, identifier(value), answers.locality_id or 0
@@ -129,6 +135,29 @@ async def choose_unit(turn: InviteTurn, value: str) -> Outcome:
     if unit is None or unit.organisation_id != answers.organisation_id:
         raise Refusal(turn.t.gettext("Please choose one of the buttons."))
     answers.unit_id = unit.id
+    return turn.go(CHOOSING_LANGUAGE)
+
+
+async def ask_language(turn: InviteTurn) -> Question:
+    """The language of the invitation text; the coordinator's own comes first."""
+    own = turn.t.language
+    ordered = [own, *(code for code in SUPPORTED_LANGUAGES if code != own)]
+    return Question(
+        turn.t.gettext("In which language should the invitation text be?"),
+        [
+            [Choice(Locale.parse(code).get_display_name(code) or code, "lang", code)]
+            for code in ordered
+        ],
+    )
+
+
+async def choose_language(turn: InviteTurn, value: str) -> Outcome:
+    """Take the language: a coordinator invitation is confirmed first, the others are made."""
+    if value not in SUPPORTED_LANGUAGES:
+        raise Refusal(turn.t.gettext("Please choose one of the buttons."))
+    turn.answers.language = value
+    if turn.answers.role == Role.COORDINATOR:
+        return turn.go(CONFIRMING)
     return await create(turn)
 
 
@@ -146,10 +175,12 @@ async def confirm(turn: InviteTurn) -> Outcome:
 
 
 async def create(turn: InviteTurn) -> Outcome:
-    """Create the invitation; its link is the last message, to forward."""
-    t, session, answers = turn.t, turn.context.session, turn.answers
+    """Create the invitation; its link is the last message, to forward, in the chosen
+    language."""
+    session, answers = turn.context.session, turn.answers
+    t = translator(answers.language) if answers.language in SUPPORTED_LANGUAGES else turn.t
     if answers.role is None or answers.locality_id is None:
-        raise Refusal(t.gettext("Please choose one of the buttons."))
+        raise Refusal(turn.t.gettext("Please choose one of the buttons."))
     invitation, code = await invitations.create(
         session,
         role=Role(answers.role),
@@ -191,6 +222,7 @@ INVITING: Form[InviteAnswers] = Form(
         CHOOSING_ROLE: Step(ask_role, pressed={"role": choose_role}),
         CHOOSING_ORGANISATION: Step(ask_organisation, pressed={"org": choose_organisation}),
         CHOOSING_UNIT: Step(ask_unit, pressed={"unit": choose_unit}),
+        CHOOSING_LANGUAGE: Step(ask_language, pressed={"lang": choose_language}),
     },
     summary=summary,
     confirm=confirm,

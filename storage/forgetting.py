@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import audit, contact_details, people
+from storage import audit, contact_details, join_links, people
 from storage.models import AuditEvent, ContactDetails, Draft, FailedRedemption, Locality, Person
 
 # What the audit log held about a person that identifies them.
@@ -61,6 +61,7 @@ async def forget(session: AsyncSession, person: Person) -> None:
     await session.execute(
         delete(FailedRedemption).where(FailedRedemption.telegram_id == telegram_id)
     )
+    await join_links.forget(session, telegram_id)
     await _pseudonymise_audit(session, person)
     stored = await session.get(ContactDetails, person.id)
     if stored is not None:

@@ -285,6 +285,51 @@ class Invitation(Base):
     __table_args__ = (Index("ix_invitation_locality", "locality_id", "created_at"),)
 
 
+class JoinLink(Base):
+    """A link many people of one unit use to join it as issuers; only a hash of its code is
+    kept. Each use takes one of its `cap` places."""
+
+    __tablename__ = "join_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    cap: Mapped[int] = mapped_column(Integer)
+    uses: Mapped[int] = mapped_column(Integer, default=0)
+    expires_at: Mapped[datetime]
+    # Admitted at the first tap, or each use waits for a contact person or a coordinator.
+    admit_at_once: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+
+    __table_args__ = (CheckConstraint("uses <= cap", name="uses_within_cap"),)
+
+
+class JoinRequest(Base):
+    """Someone who used a join link and waits for (or got) a decision. They have no Person
+    row until they are admitted, so their Telegram id and name are kept here."""
+
+    __tablename__ = "join_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    join_link_id: Mapped[int] = mapped_column(ForeignKey("join_link.id"))
+    telegram_id: Mapped[int] = mapped_column(BigInteger)
+    display_name: Mapped[str] = mapped_column(String(200))
+    telegram_language: Mapped[str | None] = mapped_column(String(16))
+    # pending, approved or declined: the first decision wins (an UPDATE … WHERE pending).
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("join_link_id", "telegram_id"),
+        Index("ix_join_request_state", "state"),
+    )
+
+
 class ContactDetails(Base):
     """A person's own work details (staff, never clients), and which of them colleagues see."""
 
@@ -333,6 +378,8 @@ class OutboxMessage(Base):
     # "message" sends `text`; "commands" refreshes the person's command menu.
     kind: Mapped[str] = mapped_column(String(20), default="message")
     text: Mapped[str] = mapped_column(Text, default="")
+    # Inline buttons under the text, as rows of [label, callback data] (none for most).
+    buttons: Mapped[list[Any] | None] = mapped_column(JSON)
     status: Mapped[OutboxStatus] = mapped_column(
         Enum(
             OutboxStatus,

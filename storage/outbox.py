@@ -16,9 +16,18 @@ MESSAGE = "message"
 COMMANDS = "commands"
 
 
-def enqueue(session: AsyncSession, chat_id: int, text: str, *, kind: str = MESSAGE) -> None:
-    """Store a message to send; it goes out with the transaction that caused it, or never."""
-    session.add(OutboxMessage(chat_id=chat_id, text=text, kind=kind))
+def enqueue(
+    session: AsyncSession,
+    chat_id: int,
+    text: str,
+    *,
+    kind: str = MESSAGE,
+    buttons: list[list[tuple[str, str]]] | None = None,
+) -> None:
+    """Store a message to send; it goes out with the transaction that caused it, or never.
+    `buttons`: rows of (label, callback data) shown under the text."""
+    stored = [[[label, data] for label, data in row] for row in buttons] if buttons else None
+    session.add(OutboxMessage(chat_id=chat_id, text=text, kind=kind, buttons=stored))
 
 
 async def due(

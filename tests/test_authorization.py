@@ -32,6 +32,7 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "/cancel": (N, Y, Y, Y, N, Y),
     "/me": (N, Y, Y, Y, N, Y),
     "/invite": (N, N, N, Y, N, Y),
+    "/invitations": (N, N, N, Y, N, Y),
     "/issue": (N, Y, N, N, N, N),
     "/settings": (N, N, N, Y, N, Y),
     "language": (N, Y, Y, Y, N, Y),
@@ -39,6 +40,7 @@ MATRIX: dict[str, tuple[str, ...]] = {
     # answers may name, its scope, is checked at every step: tests/forms, tests/handlers.)
     "iss": (N, N, N, N, N, N),
     "inv": (N, N, N, N, N, N),
+    "invlist": (N, N, N, N, N, N),
     "set": (N, N, N, N, N, N),
     "issue:again": (N, Y, N, N, N, N),
     # Guideline answers: everyone with a role; a vote on no question of one's own is expired.
@@ -54,6 +56,11 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "/contacts": (N, Y, Y, Y, N, Y),
     "/handover": (N, N, Y, N, N, N),
     "/people": (N, N, Y, N, N, N),
+    # Join links: made by contact persons and coordinators; a decision on a request that is
+    # not within one's scope (or does not exist) has expired.
+    "/joinlink": (N, N, Y, Y, N, Y),
+    "joinlink": (N, N, N, N, N, N),
+    "joinreq": (N, N, N, N, N, N),
     # Anyone may ask to be forgotten (the last holder of a post is told to hand it over).
     "/forgetme": (N, Y, Y, Y, N, Y),
     "forget": (N, N, N, N, N, N),
@@ -96,6 +103,9 @@ PAYLOADS = {
     "language": "language:en",
     "iss": "iss:0:kind:new",
     "inv": "inv:1:unit:{unit}",
+    "invlist": "invlist:1:revoke:1",
+    "joinlink": "joinlink:1:unit:{unit}",
+    "joinreq": "joinreq:approve:999999",
     "set": "set:1:setting:validity",
     "issue:again": "issue:again",
     "guide:area": "guide:area:card",

@@ -59,6 +59,8 @@ async def test_a_coordinator_invites_an_issuer_who_joins_and_the_coordinator_is_
     await kaisa.click("Social services")
     assert kaisa.buttons() == ["Family centre", "Youth station", "« Back", "Cancel"]
     await kaisa.click("Family centre")
+    assert kaisa.buttons() == ["English", "suomi", "svenska", "« Back", "Cancel"]
+    await kaisa.click("English")
     reply = kaisa.last_reply().text
     assert "https://t.me/kaikubot_sandbox_bot?start=" in reply
     assert "card issuer at Family centre (Social services)" in reply
@@ -87,6 +89,39 @@ async def test_a_coordinator_invites_an_issuer_who_joins_and_the_coordinator_is_
         "language",
         "cancel",
     ]
+
+
+async def test_the_invitation_text_is_in_the_language_the_coordinator_chooses(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network
+) -> None:
+    kaisa = await coordinator(sim, app, espoo)
+    await kaisa.send("/invite")
+    await kaisa.click("contact person")
+    await kaisa.click("Social services")
+    await kaisa.click("svenska")
+
+    reply = kaisa.last_reply().text
+    assert reply.startswith("Här är en inbjudan")
+    assert "Eller skicka till mig: /start " in reply
+    newcomer = await sim.user("Sven", language_code="sv")
+    await newcomer.send(f"/start {code_in(kaisa)}")
+    assert newcomer.last_reply().text.startswith("Välkommen, Sven!")
+
+
+async def test_a_coordinator_invitation_is_confirmed_after_its_language(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network
+) -> None:
+    kaisa = await coordinator(sim, app, espoo)
+    await kaisa.send("/invite")
+    await kaisa.click("coordinator")
+    await kaisa.click("suomi")
+    assert kaisa.buttons()[0] == "Confirm"
+    await kaisa.click("Confirm")
+
+    assert kaisa.last_reply().text.startswith("Tässä on kutsu")
+    async with app.services.database.read() as session:
+        (invitation,) = await session.scalars(select(Invitation))
+    assert invitation.role is Role.COORDINATOR
 
 
 async def test_an_invitation_works_only_once(

@@ -28,6 +28,8 @@ DESCRIPTIONS = {
     "cards": "Cards issued lately: correct or void an issuance",
     "practice": "Practise the card form: nothing is stored",
     "invite": "Invite someone into a role",
+    "invitations": "Open invitations: revoke one",
+    "joinlink": "One link through which a unit's staff join",
     "ask": "Ask about the Kaikukortti guidelines in your own words",
     "guide": "Browse the Kaikukortti guidelines by topic",
     "summary": "Summary of the cards issued in your locality",
@@ -76,6 +78,7 @@ CONTACTS = [
     "contacts",
     "contact",
     "people",
+    "joinlink",
     "handover",
     "me",
     "language",
@@ -86,6 +89,7 @@ COORDINATORS = [
     "cards",
     "practice",
     "invite",
+    "invitations",
     "summary",
     "range",
     "schedule",
@@ -94,6 +98,7 @@ COORDINATORS = [
     "guide",
     "contacts",
     "contact",
+    "joinlink",
     "me",
     "language",
     "cancel",
@@ -438,6 +443,7 @@ async def test_a_coordinator_sees_only_their_own_localitys_organisations_and_uni
     await coordinator.click(organisation)
     assert coordinator.buttons() == [*units, "« Back", "Cancel"]
     await coordinator.click(units[0])
+    await coordinator.click("English")
 
     assert f"card issuer at {units[0]} ({organisation})" in coordinator.last_reply().text
     async with app.services.database.read() as session:

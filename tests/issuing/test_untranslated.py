@@ -245,12 +245,17 @@ async def walk_inviting(me: Reader) -> None:
     await me.click("« Back")
     await me.click("contact person")
     await me.click("Social services")
+    # The invitation text in the reader's own language (another one is the coordinator's choice).
+    own = me.t.locale.get_display_name(me.t.language) or me.t.language
+    await me.press(own)
     await me.send("/invite")
     await me.click("card issuer")
     await me.click("Red Cross")
     await me.click("Helpline")
+    await me.press(own)
     await me.send("/invite")
     await me.click("coordinator")
+    await me.press(own)
     await me.click("Confirm")
     await me.send("/invite")
     await me.click("coordinator")
