@@ -13,6 +13,7 @@ from handlers import (
     handover,
     invitations,
     me,
+    network_listing,
     summaries,
 )
 from handlers.contact import CONTACT
@@ -22,6 +23,7 @@ from handlers.handover import HANDOVER
 from handlers.inviting import INVITING
 from handlers.issuing import ISSUING
 from handlers.organisation_people import ORGANISATION_PEOPLE
+from handlers.orgs import ORGS
 from handlers.practice import PRACTICE
 from handlers.settings import SETTING
 from handlers.summary_forms import RANGE, SCHEDULING
@@ -45,6 +47,7 @@ def register(application: KaikuApplication) -> None:
             RANGE,
             SCHEDULING,
             SETTING,
+            ORGS,
             CONTACT,
             HANDOVER,
             ORGANISATION_PEOPLE,
@@ -58,6 +61,7 @@ def register(application: KaikuApplication) -> None:
     application.add_handlers(me.build())
     application.add_handlers(summaries.build())
     application.add_handlers(contacts.build())
+    application.add_handlers(network_listing.build())
     application.add_handlers(handover.build())
     application.add_handlers(cards.build())
     # Guideline answers take a registered person's free text, so they come after every

@@ -87,8 +87,7 @@ async def choose_role(turn: InviteTurn, value: str) -> Outcome:
     if not await scopes.organisations_of(turn.context.session, turn.answers.locality_id or 0):
         return Finished(
             turn.t.gettext(
-                "There are no organisations in your network yet. Add one first with the "
-                "command line: kaikubot org add NAME"
+                "There are no organisations in your network yet. Add one first with /orgs."
             )
         )
     return turn.go(CHOOSING_ORGANISATION)
@@ -116,7 +115,7 @@ async def choose_organisation(turn: InviteTurn, value: str) -> Outcome:
         return await create(turn)
     if not await scopes.units_of(session, organisation.id):
         return Finished(
-            turn.t.gettext("{organisation} has no units yet. Add one first.").format(
+            turn.t.gettext("{organisation} has no units yet. Add one first with /orgs.").format(
                 organisation=organisation.name
             )
         )

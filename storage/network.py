@@ -273,3 +273,30 @@ def deactivate_unit(session: AsyncSession, unit: Unit, *, actor: Person | None) 
         before={"active": True},
         after={"active": False},
     )
+
+
+async def committed_network(
+    session: AsyncSession, locality_id: int
+) -> list[tuple[Organisation, list[Unit]]]:
+    """The locality's active organisations with a recorded commitment, each with its active
+    units, by name: what the local brochure and website list."""
+    organisations = list(
+        await session.scalars(
+            select(Organisation)
+            .where(
+                Organisation.locality_id == locality_id,
+                Organisation.active,
+                Organisation.committed_on.is_not(None),
+            )
+            .order_by(Organisation.name_key)
+        )
+    )
+    units = await session.scalars(
+        select(Unit)
+        .where(Unit.organisation_id.in_([o.id for o in organisations]), Unit.active)
+        .order_by(Unit.name_key)
+    )
+    by_organisation: dict[int, list[Unit]] = {o.id: [] for o in organisations}
+    for unit in units:
+        by_organisation[unit.organisation_id].append(unit)
+    return [(o, by_organisation[o.id]) for o in organisations]
