@@ -15,6 +15,7 @@ from bot.forms import Choice, Finished, Form, Outcome, Question, Refusal, Step, 
 from bot.i18n import Translator
 from handlers import callbacks
 from handlers.callbacks import identifier
+from handlers.orgs import gone
 from handlers.wording import role_name, role_with_scope
 from storage import deployment, invitations, scopes
 from storage.models import Role
@@ -109,7 +110,8 @@ async def choose_organisation(turn: InviteTurn, value: str) -> Outcome:
         session, identifier(value), answers.locality_id or 0
     )
     if organisation is None:
-        raise Refusal(turn.t.gettext("Please choose one of the buttons."))
+        # Deactivated since the question was asked, or never the locality's: say so plainly.
+        raise Refusal(gone(turn.t))
     answers.organisation_id = organisation.id
     if answers.role == Role.CONTACT:
         return await create(turn)
@@ -137,7 +139,7 @@ async def choose_unit(turn: InviteTurn, value: str) -> Outcome:
         turn.context.session, identifier(value), answers.locality_id or 0
     )
     if unit is None or unit.organisation_id != answers.organisation_id:
-        raise Refusal(turn.t.gettext("Please choose one of the buttons."))
+        raise Refusal(gone(turn.t))
     answers.unit_id = unit.id
     return await create(turn)
 

@@ -242,7 +242,34 @@ async def test_a_coordinator_cannot_invite_into_another_locality_with_a_forged_b
         telegram.user_clicks_data(kaisa.id, menu.message_id, f"inv:{version_of(kaisa)}:{action}")
     )
 
-    assert kaisa.last_reply().text.startswith("Please choose one of the buttons.")
+    assert kaisa.last_reply().text.startswith(
+        "That organisation or unit is no longer in your network (it was deactivated or is not "
+        "yours). Nothing was changed."
+    )
+    assert sim.errors == []
+    async with app.services.database.read() as session:
+        assert list(await session.scalars(select(Invitation))) == []
+
+
+async def test_a_unit_deactivated_between_the_question_and_its_button_is_answered_plainly(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network
+) -> None:
+    kaisa = await coordinator(sim, app, espoo)
+    await kaisa.send("/invite")
+    await kaisa.click("card issuer")
+    await kaisa.click("Social services")
+    async with app.services.database.write() as session:
+        family = await session.get(Unit, espoo.units["family"])
+        assert family is not None
+        family.active = False
+        await session.commit()
+
+    await kaisa.click("Family centre")
+
+    assert kaisa.last_reply().text.startswith(
+        "That organisation or unit is no longer in your network"
+    )
+    assert kaisa.buttons()[:1] == ["Youth station"]
     assert sim.errors == []
     async with app.services.database.read() as session:
         assert list(await session.scalars(select(Invitation))) == []
