@@ -720,6 +720,8 @@ async def test_deactivating_a_person_ends_their_access_at_once_and_removes_their
         "range",
         "schedule",
         "settings",
+        "orgs",
+        "network",
         "ask",
         "guide",
         "contacts",
