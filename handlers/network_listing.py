@@ -20,6 +20,13 @@ from storage import localities, network, scopes
 from storage.models import Organisation, Role, Unit
 
 Listing = list[tuple[Organisation, list[Unit]]]
+# A cell starting with one of these is a formula to a spreadsheet: names are text, always.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(text: str) -> str:
+    """A name as a CSV cell that a spreadsheet shows as typed, never runs."""
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
 
 
 def listing_text(t: Translator, locality: str, listing: Listing) -> str:
@@ -57,7 +64,7 @@ def listing_csv(t: Translator, listing: Listing) -> bytes:
         kind = kind_label(t, organisation.kind) if organisation.kind else ""
         committed = organisation.committed_on.isoformat() if organisation.committed_on else ""
         for unit_name in [unit.name for unit in units] or [""]:
-            writer.writerow([organisation.name, kind, unit_name, committed])
+            writer.writerow([cell(organisation.name), cell(kind), cell(unit_name), committed])
     return out.getvalue().encode("utf-8-sig")
 
 

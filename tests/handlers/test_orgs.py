@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from bot.context import KaikuApplication
+from handlers.network_listing import cell
 from storage import people
 from storage.models import AuditEvent, Organisation, Role, Unit
 from tests.support.network import Network, add_person
@@ -230,3 +231,9 @@ async def test_network_lists_the_committed_organisations_as_a_message_and_a_csv_
         "Organisation;Kind;Unit;Committed on",
         "Social services;;Family centre;2025-01-02",
     ]
+
+
+def test_a_name_shaped_like_a_formula_stays_text_in_the_csv_file() -> None:
+    assert cell('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
+    assert cell("-Nuoret") == "'-Nuoret"
+    assert cell("Nuoret") == "Nuoret"
