@@ -160,6 +160,13 @@ async def ask_listing(turn: OrgsTurn) -> Question:
         text = t.gettext("The organisations of your network. Choose one to see its units.")
     else:
         text = t.gettext("There are no organisations in your network yet.")
+    uncommitted = [o.name for o in found if o.committed_on is None]
+    if uncommitted:
+        waiting = t.gettext(
+            "No commitment to the national guideline recorded yet, so their units cannot "
+            "issue cards: {organisations}"
+        ).format(organisations=", ".join(uncommitted))
+        text = f"{text}\n\n{waiting}"
     rows = [[Choice(organisation.name, "org", organisation.id)] for organisation in found]
     rows.append([Choice(t.gettext("Add an organisation"), "addorg")])
     return Question(text, rows)

@@ -109,6 +109,10 @@ async def test_an_organisation_without_a_commitment_has_it_recorded_later(
     assert (await organisations(app))[-1].committed_on is None
 
     await kaisa.send("/orgs")
+    assert kaisa.last_reply().text.endswith(
+        "No commitment to the national guideline recorded yet, so their units cannot issue "
+        "cards: Library"
+    )
     await kaisa.click("Library")
     assert "its units cannot issue cards" in kaisa.last_reply().text
     await kaisa.click("Record the commitment")
