@@ -328,14 +328,47 @@ async def add_organisation(database: Database, arguments: argparse.Namespace) ->
     """Add an organisation to a locality's network."""
     async with database.write() as session:
         locality = await _locality(session, arguments.locality)
+        committed_on = _commitment_date(arguments)
         try:
             organisation = await network.add_organisation(
-                session, locality=locality, name=arguments.name, kind=arguments.kind or ""
+                session,
+                locality=locality,
+                name=arguments.name,
+                kind=arguments.kind or "",
+                committed_on=committed_on,
+                commitment_recorded_by=arguments.confirmed_by or COMMAND_LINE,
             )
         except network.NameRefused as error:
             raise _name_refused(error, locality.name) from None
         await session.commit()
-    return [f"Added organisation #{organisation.id} {organisation.name} to {locality.name}."]
+    added = f"Added organisation #{organisation.id} {organisation.name} to {locality.name}."
+    if committed_on is None:
+        return [
+            added,
+            "Its commitment to the national guideline is not recorded: its units cannot issue "
+            "cards until a coordinator records it (/orgs) or it is added with --committed-on.",
+        ]
+    return [f"{added} Committed to the national guideline on {committed_on.isoformat()}."]
+
+
+# Who recorded a commitment given on the command line without --confirmed-by.
+COMMAND_LINE = "command line"
+
+
+def _commitment_date(arguments: argparse.Namespace) -> date | None:
+    """The --committed-on date, refused when it is no date or lies ahead."""
+    typed = arguments.committed_on
+    if typed is None:
+        if arguments.confirmed_by is not None:
+            raise AdminError("--confirmed-by needs --committed-on")
+        return None
+    try:
+        committed_on = date.fromisoformat(typed)
+    except ValueError:
+        raise AdminError(f"--committed-on must be a date like 2025-05-31, not {typed!r}") from None
+    if committed_on > today(arguments.zone):
+        raise AdminError("--committed-on cannot be in the future")
+    return committed_on
 
 
 async def list_organisations(database: Database, arguments: argparse.Namespace) -> list[str]:

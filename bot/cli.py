@@ -63,6 +63,15 @@ def parser() -> argparse.ArgumentParser:
     org_add = org_commands.add_parser("add", help="add an organisation")
     org_add.add_argument("name", metavar="NAME")
     org_add.add_argument("--kind", help="e.g. social services, NGO")
+    org_add.add_argument(
+        "--committed-on",
+        metavar="DATE",
+        help="the day it committed to the national guideline (YYYY-MM-DD); without it, its "
+        "units cannot issue until a coordinator records the commitment",
+    )
+    org_add.add_argument(
+        "--confirmed-by", metavar="NAME", help="who confirmed the commitment (with --committed-on)"
+    )
     _locality_option(org_add)
     org_add.set_defaults(admin=admin.add_organisation)
     org_list = org_commands.add_parser(

@@ -33,6 +33,12 @@ COMMANDS: tuple[Command, ...] = (
         N_("Your network's card format, validity and postal codes"),
         only(Role.COORDINATOR),
     ),
+    Command("orgs", N_("Your network's organisations and units"), only(Role.COORDINATOR)),
+    Command(
+        "network",
+        N_("The committed organisations and units, for brochures and the website"),
+        only(Role.COORDINATOR),
+    ),
     Command("ask", N_("Ask about the Kaikukortti guidelines in your own words"), PEOPLE),
     Command("guide", N_("Browse the Kaikukortti guidelines by topic"), PEOPLE),
     Command("contacts", N_("Whom to ask: contact persons and coordinators"), PEOPLE),

@@ -14,6 +14,7 @@ from handlers import (
     invitations,
     joining,
     me,
+    network_listing,
     summaries,
 )
 from handlers.contact import CONTACT
@@ -25,6 +26,7 @@ from handlers.inviting import INVITING
 from handlers.issuing import ISSUING
 from handlers.joining import JOINING
 from handlers.organisation_people import ORGANISATION_PEOPLE
+from handlers.orgs import ORGS
 from handlers.practice import PRACTICE
 from handlers.settings import SETTING
 from handlers.summary_forms import RANGE, SCHEDULING
@@ -50,6 +52,7 @@ def register(application: KaikuApplication) -> None:
             RANGE,
             SCHEDULING,
             SETTING,
+            ORGS,
             CONTACT,
             HANDOVER,
             ORGANISATION_PEOPLE,
@@ -63,6 +66,7 @@ def register(application: KaikuApplication) -> None:
     application.add_handlers(me.build())
     application.add_handlers(summaries.build())
     application.add_handlers(contacts.build())
+    application.add_handlers(network_listing.build())
     application.add_handlers(handover.build())
     application.add_handlers(joining.build())
     application.add_handlers(cards.build())

@@ -49,6 +49,8 @@ FIX = "fix"
 VOID = "void"
 # Practising the issuing form (/practice): nothing is stored.
 PRACTICE = "prac"
+# A coordinator's organisations and units (/orgs).
+ORGS = "org"
 
 # Every prefix in use (the authorization matrix test checks each has a row).
 PREFIXES = (
@@ -81,6 +83,7 @@ PREFIXES = (
     FIX,
     VOID,
     PRACTICE,
+    ORGS,
 )
 SEPARATOR = ":"
 

@@ -76,6 +76,11 @@ def refusal_text(
         )
     if reason is RedemptionRefused.REVOKED:
         return t.gettext("This invitation has been withdrawn. Ask for a new one if you need it.")
+    if reason is RedemptionRefused.CLOSED:
+        return t.gettext(
+            "This invitation is into a unit or organisation that is no longer in the Kaikukortti "
+            "network, so it no longer works. Ask the person who sent it for a new one."
+        )
     if reason is RedemptionRefused.ALREADY_HELD:
         return t.gettext("You already have this role. /help shows what you can do.")
     if reason is RedemptionRefused.LOCKED_OUT:

@@ -18,6 +18,7 @@ from bot.i18n import Translator, translator
 from bot.settings import SUPPORTED_LANGUAGES
 from handlers import callbacks
 from handlers.callbacks import identifier
+from handlers.orgs import gone
 from handlers.wording import role_name, role_with_scope
 from storage import deployment, invitations, scopes
 from storage.models import Role
@@ -82,8 +83,7 @@ async def choose_role(turn: InviteTurn, value: str) -> Outcome:
     if not await scopes.organisations_of(turn.context.session, turn.answers.locality_id or 0):
         return Finished(
             turn.t.gettext(
-                "There are no organisations in your network yet. Add one first with the "
-                "command line: kaikubot org add NAME"
+                "There are no organisations in your network yet. Add one first with /orgs."
             )
         )
     return turn.go(CHOOSING_ORGANISATION)
@@ -105,13 +105,14 @@ async def choose_organisation(turn: InviteTurn, value: str) -> Outcome:
         session, identifier(value), answers.locality_id or 0
     )
     if organisation is None:
-        raise Refusal(turn.t.gettext("Please choose one of the buttons."))
+        # Deactivated since the question was asked, or never the locality's: say so plainly.
+        raise Refusal(gone(turn.t))
     answers.organisation_id = organisation.id
     if answers.role == Role.CONTACT:
         return turn.go(CHOOSING_LANGUAGE)
     if not await scopes.units_of(session, organisation.id):
         return Finished(
-            turn.t.gettext("{organisation} has no units yet. Add one first.").format(
+            turn.t.gettext("{organisation} has no units yet. Add one first with /orgs.").format(
                 organisation=organisation.name
             )
         )
@@ -133,7 +134,7 @@ async def choose_unit(turn: InviteTurn, value: str) -> Outcome:
         turn.context.session, identifier(value), answers.locality_id or 0
     )
     if unit is None or unit.organisation_id != answers.organisation_id:
-        raise Refusal(turn.t.gettext("Please choose one of the buttons."))
+        raise Refusal(gone(turn.t))
     answers.unit_id = unit.id
     return turn.go(CHOOSING_LANGUAGE)
 

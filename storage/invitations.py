@@ -13,7 +13,15 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit, people
-from storage.models import FailedRedemption, Invitation, Person, Role, utcnow
+from storage.models import (
+    FailedRedemption,
+    Invitation,
+    Organisation,
+    Person,
+    Role,
+    Unit,
+    utcnow,
+)
 
 # 16 random bytes: 128 bits, 22 URL-safe characters (Telegram's start parameter allows 64).
 CODE_BYTES = 16
@@ -33,6 +41,8 @@ class RedemptionRefused(enum.StrEnum):
     REVOKED = "revoked"
     LOCKED_OUT = "locked_out"
     ALREADY_HELD = "already_held"
+    # Its unit or organisation was taken out of the network after it was made.
+    CLOSED = "closed"
 
 
 class RedemptionError(Exception):
@@ -176,6 +186,8 @@ async def redeem(
         if reason in (RedemptionRefused.UNKNOWN, None):
             session.add(FailedRedemption(telegram_id=telegram_id))
         raise RedemptionError(reason or RedemptionRefused.UNKNOWN)
+    if not await _scope_open(session, invitation):
+        raise RedemptionError(RedemptionRefused.CLOSED)
     person = await people.by_telegram_id(session, telegram_id)
     new_person = person is None
     if person is None:
@@ -213,6 +225,19 @@ def _refusal(invitation: Invitation | None) -> RedemptionRefused | None:
     if invitation.expires_at <= utcnow():
         return RedemptionRefused.EXPIRED
     return None
+
+
+async def _scope_open(session: AsyncSession, invitation: Invitation) -> bool:
+    """Whether the invitation's unit and organisation (if it names them) are still active."""
+    if invitation.unit_id is not None:
+        unit = await session.get(Unit, invitation.unit_id)
+        if unit is None or not unit.active:
+            return False
+    if invitation.organisation_id is not None:
+        organisation = await session.get(Organisation, invitation.organisation_id)
+        if organisation is None or not organisation.active:
+            return False
+    return True
 
 
 def _scope_of(invitation: Invitation) -> dict[str, int | None]:

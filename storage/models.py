@@ -123,7 +123,10 @@ class Organisation(Base):
     # The name case-folded (storage.names): unique within the locality, whatever the case.
     name_key: Mapped[str] = mapped_column(String(200), default=_name_key_of_row)
     kind: Mapped[str] = mapped_column(String(100), default="")
+    # The commitment to the national guideline, the precondition for issuing: its date, and
+    # who recorded it (a person's name, or storage.network.RECORDED_AT_UPGRADE).
     committed_on: Mapped[date | None] = mapped_column(Date)
+    commitment_recorded_by: Mapped[str | None] = mapped_column(String(200))
     guideline_url: Mapped[str | None] = mapped_column(String(500))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

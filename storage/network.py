@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -9,6 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage import audit
 from storage.models import Locality, Organisation, Person, Unit
 from storage.names import LONGEST_NAME, clean_name, name_key
+
+# Who recorded the commitments of the organisations already in the network at migration 0012.
+RECORDED_AT_UPGRADE = "recorded at upgrade"
 
 
 class NameRefused(ValueError):
@@ -97,10 +102,13 @@ async def add_organisation(
     locality: Locality,
     name: str,
     kind: str = "",
+    committed_on: date | None = None,
+    commitment_recorded_by: str | None = None,
     actor: Person | None = None,
 ) -> Organisation:
-    """Add an organisation to a locality's network; raises NameRefused for an empty name or
-    one the locality has (whatever its case)."""
+    """Add an organisation to a locality's network, with its commitment to the national
+    guideline when it has made one; raises NameRefused for an empty name or one the locality
+    has (whatever its case)."""
     name = _checked_name(name)
     if await organisation_named(session, locality.id, name) is not None:
         raise NameTaken(name)
@@ -117,7 +125,43 @@ async def add_organisation(
         entity_id=organisation.id,
         after={"locality_id": locality.id, "name": name, "kind": kind},
     )
+    if committed_on is not None:
+        record_commitment(
+            session,
+            organisation,
+            committed_on=committed_on,
+            recorded_by=commitment_recorded_by or (actor.display_name if actor else ""),
+            actor=actor,
+        )
     return organisation
+
+
+def record_commitment(
+    session: AsyncSession,
+    organisation: Organisation,
+    *,
+    committed_on: date,
+    recorded_by: str,
+    actor: Person | None,
+) -> None:
+    """Record the organisation's commitment to the national guideline: its units may issue."""
+    before = organisation.committed_on
+    organisation.committed_on = committed_on
+    organisation.commitment_recorded_by = recorded_by
+    audit.record(
+        session,
+        actor=actor,
+        action="record_commitment",
+        entity="organisation",
+        entity_id=organisation.id,
+        before={"committed_on": before.isoformat() if before else None},
+        after={"committed_on": committed_on.isoformat(), "recorded_by": recorded_by},
+    )
+
+
+def committed(organisation: Organisation) -> bool:
+    """Whether the organisation's commitment to the national guideline is recorded."""
+    return organisation.committed_on is not None
 
 
 async def add_unit(
@@ -229,3 +273,30 @@ def deactivate_unit(session: AsyncSession, unit: Unit, *, actor: Person | None) 
         before={"active": True},
         after={"active": False},
     )
+
+
+async def committed_network(
+    session: AsyncSession, locality_id: int
+) -> list[tuple[Organisation, list[Unit]]]:
+    """The locality's active organisations with a recorded commitment, each with its active
+    units, by name: what the local brochure and website list."""
+    organisations = list(
+        await session.scalars(
+            select(Organisation)
+            .where(
+                Organisation.locality_id == locality_id,
+                Organisation.active,
+                Organisation.committed_on.is_not(None),
+            )
+            .order_by(Organisation.name_key)
+        )
+    )
+    units = await session.scalars(
+        select(Unit)
+        .where(Unit.organisation_id.in_([o.id for o in organisations]), Unit.active)
+        .order_by(Unit.name_key)
+    )
+    by_organisation: dict[int, list[Unit]] = {o.id: [] for o in organisations}
+    for unit in units:
+        by_organisation[unit.organisation_id].append(unit)
+    return [(o, by_organisation[o.id]) for o in organisations]

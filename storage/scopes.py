@@ -147,11 +147,14 @@ class IssuingUnit:
     postal_codes: list[str]
     validity_months: int
     pilot_end: date | None
+    # Whether its organisation's commitment to the national guideline is recorded: the
+    # precondition for issuing.
+    committed: bool
 
 
 # Every new form reads this, so it is built once (see storage.people).
 _ISSUING_UNITS = (
-    select(Unit.id, Unit.name, Organisation.name, Locality)
+    select(Unit.id, Unit.name, Organisation.name, Organisation.committed_on, Locality)
     .join(Organisation, Unit.organisation_id == Organisation.id)
     .join(Locality, Organisation.locality_id == Locality.id)
     .where(Unit.id.in_(bindparam("unit_ids", expanding=True)), Unit.active, Organisation.active)
@@ -173,6 +176,7 @@ async def issuing_units(session: AsyncSession, unit_ids: set[int]) -> list[Issui
             postal_codes=list(locality.postal_codes),
             validity_months=locality.validity_months,
             pilot_end=locality.pilot_end_date,
+            committed=committed_on is not None,
         )
-        for unit_id, name, organisation, locality in rows
+        for unit_id, name, organisation, committed_on, locality in rows
     ]

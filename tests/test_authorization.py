@@ -96,6 +96,11 @@ MATRIX: dict[str, tuple[str, ...]] = {
     # Practice stores nothing: everyone with a role may practise.
     "/practice": (N, Y, Y, Y, N, Y),
     "prac": (N, N, N, N, N, N),
+    # Coordinators run their own locality's organisations and units (the organisation or
+    # unit a button names is checked against the locality at every step: tests/handlers).
+    "/orgs": (N, N, N, Y, N, Y),
+    "org": (N, N, N, N, N, N),
+    "/network": (N, N, N, Y, N, Y),
 }
 
 # A realistic payload for each callback prefix ({org} and {unit} are Espoo's).
@@ -128,6 +133,7 @@ PAYLOADS = {
     "cards:void": "cards:void:999999",
     "fix": "fix:0:field:AWAITING_BIRTH_YEAR",
     "void": "void:0:reason:twice",
+    "org": "org:1:org:{org}",
     "prac": "prac:0:kind:new",
 }
 

@@ -9,7 +9,7 @@ import os
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -413,7 +413,12 @@ def test_organisations_and_units_are_added_to_the_named_locality(
     espoo, vantaa = rows(espoo_cli, Locality)
     social, airport = rows(espoo_cli, Organisation)
     family, gate = rows(espoo_cli, Unit)
-    assert org.out == [f"Added organisation #{airport.id} Airport clinic to Vantaa."]
+    assert org.out == [
+        f"Added organisation #{airport.id} Airport clinic to Vantaa.",
+        "Its commitment to the national guideline is not recorded: its units cannot issue "
+        "cards until a coordinator records it (/orgs) or it is added with --committed-on.",
+    ]
+    assert airport.committed_on is None
     assert unit.out == [f"Added unit #{gate.id} Airport clinic/Gate 1."]
     assert (social.locality_id, social.kind) == (espoo.id, "social services")
     assert (airport.locality_id, airport.kind) == (vantaa.id, "")
@@ -425,9 +430,36 @@ def test_organisations_and_units_are_added_to_the_named_locality(
     )
 
 
+def test_org_add_records_the_commitment_to_the_national_guideline(
+    espoo_cli: str, kaikubot: Kaikubot
+) -> None:
+    added = kaikubot(
+        "org", "add", "Red Cross", "--committed-on", "2025-03-01", "--confirmed-by", "Aino Aalto"
+    )
+
+    _social, red_cross = rows(espoo_cli, Organisation)
+    assert added.out == [
+        f"Added organisation #{red_cross.id} Red Cross to Espoo. Committed to the national "
+        "guideline on 2025-03-01."
+    ]
+    assert (red_cross.committed_on, red_cross.commitment_recorded_by) == (
+        date(2025, 3, 1),
+        "Aino Aalto",
+    )
+    assert audit_trail(espoo_cli)[-1] == (
+        "record_commitment",
+        "organisation",
+        {"committed_on": None},
+        {"committed_on": "2025-03-01", "recorded_by": "Aino Aalto"},
+    )
+
+
 @pytest.mark.parametrize(
     ("command", "problem"),
     [
+        (("org", "add", "Library", "--committed-on", "1.3.2025"), "--committed-on must be a date"),
+        (("org", "add", "Library", "--committed-on", "2999-01-01"), "cannot be in the future"),
+        (("org", "add", "Library", "--confirmed-by", "Aino"), "--confirmed-by needs"),
         (("org", "add", "Social services"), "'Social services' is already in Espoo"),
         (("unit", "add", "Social services"), "give the unit as ORGANISATION/UNIT"),
         (("unit", "add", "Social services/"), "give the unit as ORGANISATION/UNIT"),
@@ -689,6 +721,8 @@ async def test_deactivating_a_person_ends_their_access_at_once_and_removes_their
         "range",
         "schedule",
         "settings",
+        "orgs",
+        "network",
         "ask",
         "guide",
         "contacts",

@@ -8,6 +8,7 @@ Seeding is idempotent: what exists already is left alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -108,7 +109,13 @@ async def _create_network(session: AsyncSession) -> Locality:
     )
     for name, units in ORGANISATIONS.items():
         organisation = await network.add_organisation(
-            session, locality=locality, name=name, kind="demo"
+            session,
+            locality=locality,
+            name=name,
+            kind="demo",
+            # The demo's organisations have committed to the national guideline: they issue.
+            committed_on=date.today(),
+            commitment_recorded_by="demo",
         )
         for unit in units:
             await network.add_unit(session, organisation=organisation, name=unit)

@@ -75,7 +75,7 @@ async def ask_unit(turn: IssueTurn) -> Question:
     units = await scopes.issuing_units(turn.context.session, unit_ids)
     return Question(
         turn.t.gettext("Which unit are you issuing the card for?"),
-        [[Choice(unit.name, "unit", unit.id)] for unit in units],
+        [[Choice(unit.name, "unit", unit.id)] for unit in units if unit.committed],
     )
 
 

@@ -154,8 +154,11 @@ def unit_ids(turn: IssueTurn) -> set[int]:
 
 async def start(turn: IssueTurn) -> Outcome:
     """Pick the unit, or check eligibility when the issuer has only one."""
-    units = await scopes.issuing_units(turn.context.session, unit_ids(turn))
+    found = await scopes.issuing_units(turn.context.session, unit_ids(turn))
+    units = [unit for unit in found if unit.committed]
     if not units:
+        if found:
+            return Finished(not_committed(turn, found[0]))
         return Finished(
             turn.t.gettext(
                 "None of your units can issue cards right now. Please ask your coordinator."
@@ -175,6 +178,8 @@ async def choose_unit(turn: IssueTurn, value: str) -> Outcome:
     found = await scopes.issuing_units(turn.context.session, unit_ids(turn) & {identifier(value)})
     if not found:
         raise Refusal(turn.t.gettext("Please choose one of your units."))
+    if not found[0].committed:
+        raise Refusal(not_committed(turn, found[0]))
     ended = await pilot_ended(turn, found[0].pilot_end)
     if ended is not None:
         raise Refusal(ended)
@@ -208,6 +213,23 @@ async def pilot_ended(turn: IssueTurn, pilot_end: date | None) -> str | None:
         "expired, so none can be issued. Nothing was stored. Please ask your coordinator "
         "({coordinators}) to set a new end date for the pilot."
     ).format(date=t.date(pilot_end), coordinators=", ".join(names))
+
+
+def not_committed(turn: IssueTurn, unit: scopes.IssuingUnit) -> str:
+    """Why a unit whose organisation has not committed to the national guideline cannot issue."""
+    return turn.t.gettext(
+        "{organisation} has no recorded commitment to the national Kaikukortti guideline, "
+        "and committing to it is the precondition for issuing cards. Nothing was stored. "
+        "Please ask your coordinator to record the commitment."
+    ).format(organisation=unit.organisation)
+
+
+def no_longer_issuing(turn: IssueTurn) -> str:
+    """Why a form's unit, taken out of the network meanwhile, stores no card."""
+    return turn.t.gettext(
+        "{unit} is no longer in the Kaikukortti network, so no card can be issued for it. "
+        "Nothing was stored."
+    ).format(unit=turn.answers.unit_name)
 
 
 def take_unit(turn: IssueTurn, unit: scopes.IssuingUnit) -> None:
@@ -499,12 +521,17 @@ async def confirm(turn: IssueTurn) -> Outcome:
     session, person = context.session, context.person
     if form.kind is None or form.number is None or form.unit_id is None or person is None:
         raise Refusal(turn.t.gettext("Please check the answers."))
-    # The locality's rules as they are now: a pilot may have ended while the form was open.
-    for unit in await scopes.issuing_units(session, {form.unit_id}):
-        take_unit(turn, unit)
-        ended = await pilot_ended(turn, unit.pilot_end)
-        if ended is not None:
-            return Finished(ended)
+    # The unit and the locality's rules as they are now: while the form was open, the unit
+    # may have been taken out of the network, or a pilot may have ended.
+    units = await scopes.issuing_units(session, {form.unit_id})
+    if not units:
+        return Finished(no_longer_issuing(turn))
+    if not units[0].committed:
+        return Finished(not_committed(turn, units[0]))
+    take_unit(turn, units[0])
+    ended = await pilot_ended(turn, units[0].pilot_end)
+    if ended is not None:
+        return Finished(ended)
     issued_on = turn.today()
     until = validity_end(form, issued_on)
     try:

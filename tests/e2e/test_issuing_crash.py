@@ -157,7 +157,7 @@ async def invited_issuer(kaikubot: BotProcess, language: str) -> Person:
         "init", "--locality", "Testila",
         "--card-example", CARD_EXAMPLE, "--postal-codes", "00100-00990",
     )  # fmt: skip
-    await kaikubot.command("org", "add", UNIT.split("/")[0])
+    await kaikubot.command("org", "add", UNIT.split("/")[0], "--committed-on", "2025-01-02")
     await kaikubot.command("unit", "add", UNIT)
     code = invitation_code(await kaikubot.command("invite", "--role", "issuer", "--unit", UNIT))
     await kaikubot.start()

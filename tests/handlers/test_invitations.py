@@ -12,7 +12,15 @@ from sqlalchemy import select
 from bot.context import KaikuApplication
 from bot.sandbox.telegram_model import TelegramModel
 from storage import invitations, people
-from storage.models import AuditEvent, FailedRedemption, Invitation, Role, utcnow
+from storage.models import (
+    AuditEvent,
+    FailedRedemption,
+    Invitation,
+    Organisation,
+    Role,
+    Unit,
+    utcnow,
+)
 from tests.support.network import Network, add_person
 from tests.support.simulator import SimulatedUser, TelegramSimulator
 
@@ -169,6 +177,30 @@ async def test_a_revoked_invitation_is_refused(
     assert person.last_reply().text.startswith("This invitation has been withdrawn.")
 
 
+@pytest.mark.parametrize("taken_out", [Unit, Organisation])
+async def test_an_invitation_into_a_unit_or_organisation_taken_out_of_the_network_is_refused(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network, taken_out: type[Unit]
+) -> None:
+    code = await new_invitation(app, espoo, organisation_id=espoo.organisations["social"])
+    async with app.services.database.write() as session:
+        scope_id = espoo.units["family"] if taken_out is Unit else espoo.organisations["social"]
+        scope = await session.get(taken_out, scope_id)
+        assert scope is not None
+        scope.active = False
+        await session.commit()
+    late = await sim.user("Myöhä", language_code="en")
+
+    await late.send(f"/start {code}")
+
+    assert late.last_reply().text.startswith(
+        "This invitation is into a unit or organisation that is no longer in the Kaikukortti "
+        "network"
+    )
+    async with app.services.database.read() as session:
+        assert await people.by_telegram_id(session, late.id) is None
+        assert await session.scalar(select(FailedRedemption)) is None
+
+
 async def test_five_wrong_codes_lock_a_person_out_even_for_a_valid_code(
     sim: TelegramSimulator, app: KaikuApplication, espoo: Network
 ) -> None:
@@ -245,7 +277,34 @@ async def test_a_coordinator_cannot_invite_into_another_locality_with_a_forged_b
         telegram.user_clicks_data(kaisa.id, menu.message_id, f"inv:{version_of(kaisa)}:{action}")
     )
 
-    assert kaisa.last_reply().text.startswith("Please choose one of the buttons.")
+    assert kaisa.last_reply().text.startswith(
+        "That organisation or unit is no longer in your network (it was deactivated or is not "
+        "yours). Nothing was changed."
+    )
+    assert sim.errors == []
+    async with app.services.database.read() as session:
+        assert list(await session.scalars(select(Invitation))) == []
+
+
+async def test_a_unit_deactivated_between_the_question_and_its_button_is_answered_plainly(
+    sim: TelegramSimulator, app: KaikuApplication, espoo: Network
+) -> None:
+    kaisa = await coordinator(sim, app, espoo)
+    await kaisa.send("/invite")
+    await kaisa.click("card issuer")
+    await kaisa.click("Social services")
+    async with app.services.database.write() as session:
+        family = await session.get(Unit, espoo.units["family"])
+        assert family is not None
+        family.active = False
+        await session.commit()
+
+    await kaisa.click("Family centre")
+
+    assert kaisa.last_reply().text.startswith(
+        "That organisation or unit is no longer in your network"
+    )
+    assert kaisa.buttons()[:1] == ["Youth station"]
     assert sim.errors == []
     async with app.services.database.read() as session:
         assert list(await session.scalars(select(Invitation))) == []

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import Date, bindparam, text
 from sqlalchemy.engine import Connection
 
 from storage import migrate
@@ -102,3 +104,39 @@ async def test_name_keys_refuse_a_database_with_two_names_differing_only_in_case
     async with database.engine.connect() as connection:
         keys = await connection.execute(text("SELECT name_key FROM organisation ORDER BY id"))
         assert keys.scalars().all() == ["nuorisoasema", "nuoriso", "äitiysneuvola"]
+
+
+async def test_commitments_are_recorded_at_upgrade_for_the_organisations_already_in(
+    database: Database,
+) -> None:
+    # Before 0012 nothing asked for a commitment: the network's organisations keep issuing.
+    await downgrade(database, "0011")
+    async with database.engine.begin() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO locality (id, name, card_number_examples, validity_months, "
+                "postal_codes, created_at) VALUES (1, 'Espoo', '[]', 12, '[]', CURRENT_TIMESTAMP)"
+            )
+        )
+        for row_id, committed in ((1, None), (2, date(2024, 5, 2))):
+            await connection.execute(
+                text(
+                    "INSERT INTO organisation (id, locality_id, name, name_key, kind, "
+                    "committed_on, active, created_at) "
+                    "VALUES (:id, 1, :name, :name, '', :committed, true, CURRENT_TIMESTAMP)"
+                ).bindparams(bindparam("committed", type_=Date())),
+                {"id": row_id, "name": f"org {row_id}", "committed": committed},
+            )
+    await migrate.upgrade(database.engine)
+    async with database.engine.connect() as connection:
+        rows = (
+            await connection.execute(
+                text(
+                    "SELECT committed_on, commitment_recorded_by FROM organisation ORDER BY id"
+                ).columns(committed_on=Date())
+            )
+        ).all()
+    assert [tuple(row) for row in rows] == [
+        (date.today(), "recorded at upgrade"),
+        (date(2024, 5, 2), "recorded at upgrade"),
+    ]

@@ -3,6 +3,8 @@ their case, in every language."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -136,3 +138,33 @@ async def test_a_lockout_is_listed_and_lifted(database: Database) -> None:
     async with database.read() as session:
         assert await invitations.lockouts(session) == []
         assert await invitations.locked_out_until(session, 42) is None
+
+
+async def test_the_committed_network_lists_active_committed_organisations_and_units(
+    database: Database,
+) -> None:
+    async with database.write() as session:
+        espoo = await network.add_locality(session, name="Espoo")
+        vantaa = await network.add_locality(session, name="Vantaa")
+        committed = {"committed_on": date(2025, 1, 2), "commitment_recorded_by": "Kaisa"}
+        social = await network.add_organisation(
+            session, locality=espoo, name="social services", **committed
+        )
+        await network.add_organisation(session, locality=espoo, name="Not yet")
+        closed = await network.add_organisation(session, locality=espoo, name="Closed", **committed)
+        await network.add_organisation(session, locality=vantaa, name="Airport", **committed)
+        await network.add_unit(session, organisation=social, name="Youth station")
+        family = await network.add_unit(session, organisation=social, name="family centre")
+        await network.add_unit(session, organisation=closed, name="Desk")
+        await network.deactivate_organisation(session, closed, actor=None)
+        gone = await network.add_unit(session, organisation=social, name="Gone")
+        network.deactivate_unit(session, gone, actor=None)
+        await session.commit()
+
+    async with database.read() as session:
+        listed = await network.committed_network(session, espoo.id)
+
+    assert [(o.name, [u.name for u in units]) for o, units in listed] == [
+        ("social services", ["family centre", "Youth station"])
+    ]
+    assert listed[0][1][0].id == family.id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from storage import network, people
 from storage.db import Database
@@ -28,9 +29,17 @@ async def build_network(database: Database) -> Network:
         espoo.postal_codes = ["02100-02999"]
         vantaa = await network.add_locality(session, name="Vantaa")
         built.localities = {"espoo": espoo.id, "vantaa": vantaa.id}
-        social = await network.add_organisation(session, locality=espoo, name="Social services")
-        red_cross = await network.add_organisation(session, locality=espoo, name="Red Cross")
-        airport = await network.add_organisation(session, locality=vantaa, name="Airport clinic")
+        # Each has committed to the national guideline: their units may issue.
+        committed = {"committed_on": date(2025, 1, 2), "commitment_recorded_by": "Coordinator"}
+        social = await network.add_organisation(
+            session, locality=espoo, name="Social services", **committed
+        )
+        red_cross = await network.add_organisation(
+            session, locality=espoo, name="Red Cross", **committed
+        )
+        airport = await network.add_organisation(
+            session, locality=vantaa, name="Airport clinic", **committed
+        )
         built.organisations = {
             "social": social.id,
             "red_cross": red_cross.id,

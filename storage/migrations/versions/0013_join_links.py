@@ -2,7 +2,7 @@
 outbox messages may carry buttons (an approver's Approve / Decline)
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-06 02:30:00
 
 Written beside other branches (0012 among them): the lead re-chains this one at merge.
@@ -16,7 +16,7 @@ from alembic import op
 import storage.models
 
 revision: str = "0013"
-down_revision: str | None = "0011"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
