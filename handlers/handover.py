@@ -25,6 +25,12 @@ from bot.jobs import kick_outbox
 from handlers import callbacks
 from handlers.callbacks import identifier
 from handlers.contact_notices import reader, tell_coordinators
+from handlers.contact_organisation import (
+    organisation_choices,
+    out_of_scope,
+    start_at,
+    take_organisation,
+)
 from handlers.inviting import invitation_link
 from storage import contact_details, deployment, handovers, outbox, people
 from storage.handovers import Completed, HandoverError
@@ -47,45 +53,21 @@ class HandoverAnswers(FormAnswers):
 HandoverTurn = Turn[HandoverAnswers]
 
 
-def _mine(turn: HandoverTurn) -> list[int]:
-    return sorted(people.organisation_ids(turn.person)) if turn.person else []
-
-
 async def start(turn: HandoverTurn) -> Outcome:
     """One organisation goes straight to the successor; several ask which first."""
-    mine = _mine(turn)
-    if len(mine) == 1:
-        turn.answers.organisation_id = mine[0]
-        return CHOOSING_SUCCESSOR
-    return CHOOSING_ORGANISATION
-
-
-def out_of_scope(turn: HandoverTurn) -> str | None:
-    """The person must still be the organisation's contact person."""
-    chosen = turn.answers.organisation_id
-    if chosen is None or chosen in _mine(turn):
-        return None
-    return turn.t.gettext("You are no longer the contact person there, so nothing was changed.")
+    return start_at(turn, CHOOSING_SUCCESSOR, CHOOSING_ORGANISATION)
 
 
 async def ask_organisation(turn: HandoverTurn) -> Question:
     """Which organisation's role to hand over."""
-    session = turn.context.session
-    rows = []
-    for organisation_id in _mine(turn):
-        organisation = await contact_details.organisation(session, organisation_id)
-        if organisation is not None:
-            rows.append([Choice(organisation.name, "org", organisation.id)])
-    return Question(turn.t.gettext("Which organisation's contact person role do you leave?"), rows)
+    return await organisation_choices(
+        turn, turn.t.gettext("Which organisation's contact person role do you leave?")
+    )
 
 
 async def choose_organisation(turn: HandoverTurn, value: str) -> Outcome:
     """Take the organisation."""
-    chosen = identifier(value)
-    if chosen not in _mine(turn):
-        raise Refusal(turn.t.gettext("Please choose one of the buttons."))
-    turn.answers.organisation_id = chosen
-    return turn.go(CHOOSING_SUCCESSOR)
+    return take_organisation(turn, value, CHOOSING_SUCCESSOR)
 
 
 async def _candidates(turn: HandoverTurn) -> list[tuple[int, str]]:

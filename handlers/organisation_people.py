@@ -17,6 +17,12 @@ from bot.i18n import Translator
 from handlers import callbacks
 from handlers.callbacks import identifier
 from handlers.contact_notices import reader
+from handlers.contact_organisation import (
+    organisation_choices,
+    out_of_scope,
+    start_at,
+    take_organisation,
+)
 from handlers.inviting import invitation_link
 from storage import contact_details, deployment, invitations, organisation_people, outbox, people
 from storage.models import Organisation, Role
@@ -39,25 +45,9 @@ class PeopleAnswers(FormAnswers):
 PeopleTurn = Turn[PeopleAnswers]
 
 
-def _mine(turn: PeopleTurn) -> list[int]:
-    return sorted(people.organisation_ids(turn.person)) if turn.person else []
-
-
 async def start(turn: PeopleTurn) -> Outcome:
     """One organisation opens its overview; several ask which first."""
-    mine = _mine(turn)
-    if len(mine) == 1:
-        turn.answers.organisation_id = mine[0]
-        return CHOOSING_ACTION
-    return CHOOSING_ORGANISATION
-
-
-def out_of_scope(turn: PeopleTurn) -> str | None:
-    """The person must still be the organisation's contact person, at every step."""
-    chosen = turn.answers.organisation_id
-    if chosen is None or chosen in _mine(turn):
-        return None
-    return turn.t.gettext("You are no longer the contact person there, so nothing was changed.")
+    return start_at(turn, CHOOSING_ACTION, CHOOSING_ORGANISATION)
 
 
 async def _organisation(turn: PeopleTurn) -> Organisation:
@@ -71,21 +61,12 @@ async def _organisation(turn: PeopleTurn) -> Organisation:
 
 async def ask_organisation(turn: PeopleTurn) -> Question:
     """Which organisation's people."""
-    rows = []
-    for organisation_id in _mine(turn):
-        organisation = await contact_details.organisation(turn.context.session, organisation_id)
-        if organisation is not None:
-            rows.append([Choice(organisation.name, "org", organisation.id)])
-    return Question(turn.t.gettext("Which organisation?"), rows)
+    return await organisation_choices(turn, turn.t.gettext("Which organisation?"))
 
 
 async def choose_organisation(turn: PeopleTurn, value: str) -> Outcome:
     """Take the organisation."""
-    chosen = identifier(value)
-    if chosen not in _mine(turn):
-        raise Refusal(turn.t.gettext("Please choose one of the buttons."))
-    turn.answers.organisation_id = chosen
-    return turn.go(CHOOSING_ACTION)
+    return take_organisation(turn, value, CHOOSING_ACTION)
 
 
 async def ask_action(turn: PeopleTurn) -> Question:
