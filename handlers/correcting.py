@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.audience import only
-from bot.forms import Finished, Form, Outcome, Step, Turn
+from bot.forms import Finished, Form, Outcome, Turn
 from bot.forms.engine import CHOOSING_FIELD
 from bot.i18n import Translator
 from bot.rules.background import in_network
 from bot.rules.changes import ISSUER_DAYS, may_change
 from handlers import callbacks
-from handlers.issuing import questions as ask
-from handlers.issuing import steps
+from handlers.issuing import BACKGROUND_STEPS
 from handlers.issuing.form import IssueAnswers
 from handlers.issuing.form import Step as At
 from handlers.issuing.questions import gender_label, life_situation_label, yes_no_label
@@ -176,33 +175,7 @@ CORRECTING: Form[IssueAnswers] = Form(
     answers=FixAnswers,
     title=title,
     start=start,
-    steps={
-        At.AWAITING_BIRTH_YEAR: Step(ask.ask_birth_year, typed=steps.store_birth_year),
-        At.AWAITING_POSTAL_CODE: Step(ask.ask_postal_code, typed=steps.store_postal_code),
-        At.CONFIRMING_POSTAL_CODE: Step(
-            ask.ask_postal_code_again,
-            pressed={"anyway": steps.keep_postal_code, "reenter": steps.reenter_postal_code},
-        ),
-        At.CHOOSING_CHILDREN: Step(
-            ask.ask_children,
-            typed=steps.store_children,
-            pressed={"children": steps.store_children, "more": steps.ask_children_count},
-        ),
-        At.AWAITING_CHILDREN_COUNT: Step(ask.ask_children_count, typed=steps.store_children),
-        At.CHOOSING_GENDER: Step(
-            ask.ask_gender, pressed={"gender": steps.store_gender, "skip": steps.skip}
-        ),
-        At.CHOOSING_LIFE_SITUATION: Step(
-            ask.ask_life_situation,
-            pressed={"life": steps.store_life_situation, "skip": steps.skip},
-        ),
-        At.CHOOSING_WELLBEING: Step(
-            ask.ask_wellbeing, pressed={"wellbeing": steps.store_wellbeing, "skip": steps.skip}
-        ),
-        At.CHOOSING_MOBILE_CARD: Step(
-            ask.ask_mobile_card, pressed={"mobile": steps.store_mobile_card, "skip": steps.skip}
-        ),
-    },
+    steps=BACKGROUND_STEPS,
     summary=summary,
     confirm=confirm,
     editable=editable,

@@ -24,6 +24,36 @@ def title(t: Translator) -> str:
     return t.gettext("Card form")
 
 
+# The background questions, as the issuing form asks them and a correction asks them again
+# (handlers/correcting.py).
+BACKGROUND_STEPS: dict[str, Step[IssueAnswers]] = {
+    At.AWAITING_BIRTH_YEAR: Step(ask.ask_birth_year, typed=steps.store_birth_year),
+    At.AWAITING_POSTAL_CODE: Step(ask.ask_postal_code, typed=steps.store_postal_code),
+    At.CONFIRMING_POSTAL_CODE: Step(
+        ask.ask_postal_code_again,
+        pressed={"anyway": steps.keep_postal_code, "reenter": steps.reenter_postal_code},
+    ),
+    At.CHOOSING_CHILDREN: Step(
+        ask.ask_children,
+        typed=steps.store_children,
+        pressed={"children": steps.store_children, "more": steps.ask_children_count},
+    ),
+    At.AWAITING_CHILDREN_COUNT: Step(ask.ask_children_count, typed=steps.store_children_count),
+    At.CHOOSING_GENDER: Step(
+        ask.ask_gender, pressed={"gender": steps.store_gender, "skip": steps.skip}
+    ),
+    At.CHOOSING_LIFE_SITUATION: Step(
+        ask.ask_life_situation,
+        pressed={"life": steps.store_life_situation, "skip": steps.skip},
+    ),
+    At.CHOOSING_WELLBEING: Step(
+        ask.ask_wellbeing, pressed={"wellbeing": steps.store_wellbeing, "skip": steps.skip}
+    ),
+    At.CHOOSING_MOBILE_CARD: Step(
+        ask.ask_mobile_card, pressed={"mobile": steps.store_mobile_card, "skip": steps.skip}
+    ),
+}
+
 ISSUING: Form[IssueAnswers] = Form(
     name=NAME,
     command="issue",
@@ -59,31 +89,7 @@ ISSUING: Form[IssueAnswers] = Form(
             ask.ask_early_renewal,
             pressed={"renew": steps.renew_early, "reenter": steps.reenter_number},
         ),
-        At.AWAITING_BIRTH_YEAR: Step(ask.ask_birth_year, typed=steps.store_birth_year),
-        At.AWAITING_POSTAL_CODE: Step(ask.ask_postal_code, typed=steps.store_postal_code),
-        At.CONFIRMING_POSTAL_CODE: Step(
-            ask.ask_postal_code_again,
-            pressed={"anyway": steps.keep_postal_code, "reenter": steps.reenter_postal_code},
-        ),
-        At.CHOOSING_CHILDREN: Step(
-            ask.ask_children,
-            typed=steps.store_children,
-            pressed={"children": steps.store_children, "more": steps.ask_children_count},
-        ),
-        At.AWAITING_CHILDREN_COUNT: Step(ask.ask_children_count, typed=steps.store_children_count),
-        At.CHOOSING_GENDER: Step(
-            ask.ask_gender, pressed={"gender": steps.store_gender, "skip": steps.skip}
-        ),
-        At.CHOOSING_LIFE_SITUATION: Step(
-            ask.ask_life_situation,
-            pressed={"life": steps.store_life_situation, "skip": steps.skip},
-        ),
-        At.CHOOSING_WELLBEING: Step(
-            ask.ask_wellbeing, pressed={"wellbeing": steps.store_wellbeing, "skip": steps.skip}
-        ),
-        At.CHOOSING_MOBILE_CARD: Step(
-            ask.ask_mobile_card, pressed={"mobile": steps.store_mobile_card, "skip": steps.skip}
-        ),
+        **BACKGROUND_STEPS,
     },
     summary=show_summary,
     confirm=steps.confirm,

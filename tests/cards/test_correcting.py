@@ -72,3 +72,21 @@ async def test_a_coordinator_corrects_an_old_issuance_an_issuer_no_longer_can(
     assert stored.gender == "man"
     (event,) = await audit_events(app, "correct")
     assert event.after == {"fields": ["gender"]}
+
+
+async def test_a_correction_asks_the_background_questions_as_the_issuing_form_does(
+    ilona: SimulatedUser, app: KaikuApplication
+) -> None:
+    # The same steps (handlers.issuing.BACKGROUND_STEPS): "More than 5" still means more than 5.
+    await issue_new_card(ilona, "KK123456")
+    await open_card(ilona, "KK123456")
+    await ilona.click("Correct")
+    await ilona.click("Children under 18")
+    await ilona.click("More than 5")
+    await ilona.send("3")
+    assert ilona.last_reply().text.startswith("You chose “More than 5”: type a number from 6 to 30")
+    await ilona.send("7")
+    await ilona.click("Confirm")
+
+    (stored,) = await issuances(app)
+    assert stored.children == 7
