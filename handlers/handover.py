@@ -31,7 +31,7 @@ from handlers.contact_organisation import (
     start_at,
     take_organisation,
 )
-from handlers.inviting import invitation_link
+from handlers.inviting import code_lines
 from storage import contact_details, deployment, handovers, outbox, people
 from storage.handovers import Completed, HandoverError
 from storage.models import Role
@@ -214,10 +214,7 @@ async def confirm(turn: HandoverTurn) -> Outcome:
         ).format(organisation=organisation.name, date=t.date(expires)),
         "",
     ]
-    link = invitation_link(username, code)
-    if link:
-        lines.append(link)
-    lines.append(t.gettext("Or send me: {command}").format(command=f"/start {code}"))
+    lines += code_lines(t, username, code)
     return Finished("\n".join(lines))
 
 

@@ -51,6 +51,14 @@ def invitation_link(username: str | None, code: str) -> str:
     return f"https://t.me/{username}?start={code}" if username else ""
 
 
+def code_lines(t: Translator, username: str | None, code: str) -> list[str]:
+    """The lines that pass a code on: the deep link (when the bot's username is known), and
+    the `/start` command to send instead."""
+    link = invitation_link(username, code)
+    command = t.gettext("Or send me: {command}").format(command=f"/start {code}")
+    return [link, command] if link else [command]
+
+
 async def start(turn: InviteTurn) -> Outcome:
     """Invitations go into the coordinator's own locality."""
     turn.answers.locality_id = scopes.coordinated_locality(turn.person)
@@ -200,10 +208,7 @@ async def create(turn: InviteTurn) -> Outcome:
         ).format(role=role_with_scope(t, described), date=t.date(expires)),
         "",
     ]
-    link = invitation_link(username, code)
-    if link:
-        lines.append(link)
-    lines.append(t.gettext("Or send me: {command}").format(command=f"/start {code}"))
+    lines += code_lines(t, username, code)
     return Finished("\n".join(lines))
 
 

@@ -27,7 +27,7 @@ from handlers import callbacks
 from handlers.basics import help_text
 from handlers.callbacks import identifier
 from handlers.contact_notices import reader
-from handlers.inviting import invitation_link
+from handlers.inviting import code_lines
 from storage import deployment, invitations, join_links, outbox
 from storage.invitations import RedemptionRefused
 from storage.join_links import MAX_CAP, MAX_DAYS, JoinError, JoinRefused
@@ -231,10 +231,7 @@ async def confirm(turn: JoinTurn) -> Outcome:
         ),
         "",
     ]
-    shared = invitation_link(username, code)
-    if shared:
-        lines.append(shared)
-    lines.append(t.gettext("Or send me: {command}").format(command=f"/start {code}"))
+    lines += code_lines(t, username, code)
     return Finished("\n".join(lines))
 
 

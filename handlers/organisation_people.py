@@ -23,7 +23,7 @@ from handlers.contact_organisation import (
     start_at,
     take_organisation,
 )
-from handlers.inviting import invitation_link
+from handlers.inviting import code_lines
 from storage import contact_details, deployment, invitations, organisation_people, outbox, people
 from storage.models import Organisation, Role
 
@@ -174,10 +174,7 @@ async def choose_unit(turn: PeopleTurn, value: str) -> Outcome:
         ).format(unit=unit.name, date=t.date(expires)),
         "",
     ]
-    link = invitation_link(username, code)
-    if link:
-        lines.append(link)
-    lines.append(t.gettext("Or send me: {command}").format(command=f"/start {code}"))
+    lines += code_lines(t, username, code)
     return Finished("\n".join(lines))
 
 
